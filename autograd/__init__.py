@@ -1,0 +1,26 @@
+"""chainrule's scalar reverse-mode automatic differentiation engine.
+
+Where things live:
+
+* ``ops.py``: the table of operations (forward rule beside local-derivative rule);
+* ``value.py``: the node, ``Value``;
+* ``graph.py``: the topological order;
+* ``backward.py``: the backward sweep (the chain rule);
+* ``grad_mode.py``: ``no_grad()``;
+* ``numeric.py``: the nudge (central differences) and ``gradcheck``.
+"""
+
+from .backward import EdgeUpdate, sweep
+from .graph import topological_order
+from .grad_mode import is_grad_enabled, no_grad
+from .numeric import GradcheckError, GradcheckReport, gradcheck, numerical_grad
+from .ops import OPS, Op
+from .value import Value, sum_values, weighted_sum
+
+__all__ = [
+    "Value", "sum_values", "weighted_sum",
+    "topological_order", "sweep", "EdgeUpdate",
+    "no_grad", "is_grad_enabled",
+    "numerical_grad", "gradcheck", "GradcheckError", "GradcheckReport",
+    "Op", "OPS",
+]

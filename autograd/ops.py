@@ -1,0 +1,264 @@
+"""The table of operations: each op's forward rule beside its local-derivative rule.
+
+This file is the whole of the calculus in chainrule.  Everything else (the
+node, the backward sweep, the drawing, the stepper) only looks rules up here,
+and never asks which op it is holding.
+
+Each row is an :class:`Op`:
+
+* ``forward(*inputs)`` takes the parents' data (floats) and returns the
+  output's data (a float).  It raises a clear error where the maths is
+  undefined (``log`` of 0, division by zero, ...), following Python's
+  ``math`` module.
+* ``local_grads(*inputs, out)`` returns one local derivative ∂out/∂input per
+  input, in argument order.  It is written with ordinary arithmetic and the
+  dispatching helpers below (:func:`exp`, :func:`log`), so the very same rule
+  can be evaluated on floats (what the engine does) or on Values (what a
+  derivative of a derivative would need).
+* ``formula`` and ``derivatives`` are the same rules as text, for the
+  renderer, the stepper and the explanations.
+
+Sources: the derivatives are the standard ones; the activation derivatives
+(sigmoid' = a(1 - a), tanh' = 1 - a², relu, leaky relu) follow the lecture
+notes, ``../shared/seeds/002_*``.
+"""
+
+import functools
+import math
+
+__all__ = [
+    "Op", "OPS",
+    "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
+    "RELU", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
+    "exp", "log",
+]
+
+
+class Op(str):
+    """One row of the table: an operation's name, forward rule and local-derivative rule.
+
+    An Op *is* its name (it subclasses ``str``), so ``node.op == "*"`` and
+    ``print(node.op)`` read naturally, while ``node.op.local_grads`` and
+    ``node.op.formula`` let any tool reach the rule without a lookup.
+
+    Args:
+        name: the symbol shown in graphs, e.g. ``"*"`` or ``"tanh"``.
+        forward: ``forward(*inputs) -> float``.
+        local_grads: ``local_grads(*inputs, out) -> tuple``, one ∂out/∂input per input.
+        formula: the forward rule as text, e.g. ``"out = a·b"``.
+        derivatives: the local derivatives as text, one per input
+            (for n-ary ops, one pattern).
+        arity: the number of inputs, or ``None`` for any number.
+
+    >>> MUL, MUL.formula, MUL.derivatives
+    ('*', 'out = a·b', ('∂out/∂a = b', '∂out/∂b = a'))
+    >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
+    (6.0, (2.0, 3.0))
+    """
+
+    def __new__(cls, name, forward, local_grads, formula, derivatives, arity):
+        op = super().__new__(cls, name)
+        op.forward = forward
+        op.local_grads = local_grads
+        op.formula = formula
+        op.derivatives = tuple(derivatives)
+        op.arity = arity
+        return op
+
+
+# --- helpers that work on floats and on Values alike --------------------------
+
+def exp(x):
+    """e**x for a float (``math.exp``) or a Value (``Value.exp``)."""
+    return x.exp() if hasattr(x, "exp") else math.exp(x)
+
+
+def log(x):
+    """Natural log of a float (``math.log``) or a Value (``Value.log``)."""
+    return x.log() if hasattr(x, "log") else math.log(x)
+
+
+# --- the rules ------------------------------------------------------------------
+# Each rule sits right above the line that registers it.  "out" is the forward
+# result, reused where it makes the derivative cheaper (exp, tanh, sigmoid).
+
+# out = a + b
+def _add(a, b): return a + b
+def _add_grads(a, b, out): return (1.0, 1.0)
+ADD = Op("+", _add, _add_grads, "out = a + b", ("∂out/∂a = 1", "∂out/∂b = 1"), 2)
+
+# out = a - b
+def _sub(a, b): return a - b
+def _sub_grads(a, b, out): return (1.0, -1.0)
+SUB = Op("-", _sub, _sub_grads, "out = a - b", ("∂out/∂a = 1", "∂out/∂b = -1"), 2)
+
+# out = a · b
+def _mul(a, b): return a * b
+def _mul_grads(a, b, out): return (b, a)
+MUL = Op("*", _mul, _mul_grads, "out = a·b", ("∂out/∂a = b", "∂out/∂b = a"), 2)
+
+
+# out = a / b; the derivative reuses out = a/b: ∂out/∂b = -a/b² = -out/b
+def _div(a, b):
+    if b == 0:
+        raise ZeroDivisionError("division by zero")
+    return a / b
+def _div_grads(a, b, out): return (1.0 / b, -out / b)
+DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂b = -a/b²"), 2)
+
+# out = -a
+def _neg(a): return -a
+def _neg_grads(a, out): return (-1.0,)
+NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1)
+
+
+def _power(base, exponent):
+    """base ** exponent as a real number, with the errors of Python's math module."""
+    if base == 0 and exponent < 0:
+        raise ZeroDivisionError("0 cannot be raised to a negative power")
+    if base < 0 and exponent != int(exponent):
+        raise ValueError("a negative base to a fractional power is not a real number")
+    try:
+        return math.pow(base, exponent)
+    except OverflowError:
+        raise OverflowError("result too large for a float")
+
+
+# out = x ** y, both Values (or a number base: 2 ** x, whose base is a constant leaf).
+# ∂out/∂y = x^y · ln x is undefined for x < 0 (the log of a negative number);
+# like PyTorch we record nan there rather than refuse a valid forward pass.
+# At x = 0 the limit of x^y · ln x is 0 for y > 0.
+def _pow_grads(x, y, out):
+    if x == 0 and y < 1:
+        d_base = math.inf if y > 0 else 0.0   # the slope of x^y at 0 for 0 < y < 1 is vertical
+    else:
+        d_base = y * x ** (y - 1)
+    if x > 0:
+        d_exponent = out * log(x)
+    elif x == 0:
+        d_exponent = 0.0
+    else:
+        d_exponent = math.nan
+    return (d_base, d_exponent)
+POW = Op("**", _power, _pow_grads, "out = x^y",
+         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2)
+
+
+@functools.lru_cache(maxsize=256)
+def power_by(n):
+    """The row for ``x ** n`` with a constant number ``n`` (its op is named ``**n``).
+
+    The exponent is part of the op, not a parent: a number exponent has no
+    gradient to receive, and ``(-2) ** 2`` must not need ``ln(-2)``.
+
+    >>> square = power_by(2.0)
+    >>> square, square.forward(3.0), square.local_grads(3.0, 9.0)
+    ('**2', 9.0, (6.0,))
+    """
+    shown = int(n) if float(n).is_integer() else n
+
+    def forward(x):
+        return _power(x, n)
+
+    # n · x^(n-1); at x = 0 with n < 1 the forward pass has already refused
+    # negative n, and 0 < n < 1 has an infinite slope, which we report as inf.
+    def local_grads(x, out):
+        if x == 0 and n < 1:
+            return (math.inf if n > 0 else 0.0,)
+        return (n * x ** (n - 1),)
+
+    return Op(f"**{shown}", forward, local_grads, f"out = x^{shown}",
+              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1)
+
+
+# out = e^x; its derivative is itself.
+def _exp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError("e**x is too large for a float (x > 709.78)")
+def _exp_grads(x, out): return (out,)
+EXP = Op("exp", _exp, _exp_grads, "out = e^x", ("∂out/∂x = e^x",), 1)
+
+
+# out = ln x (natural log)
+def _log(x):
+    if x <= 0:
+        raise ValueError("the log is only defined for x > 0")
+    return math.log(x)
+def _log_grads(x, out): return (1.0 / x,)
+LOG = Op("log", _log, _log_grads, "out = ln x", ("∂out/∂x = 1/x",), 1)
+
+# out = tanh x; the notes' g'(z) = 1 - tanh²(z)
+def _tanh(x): return math.tanh(x)
+def _tanh_grads(x, out): return (1.0 - out * out,)
+TANH = Op("tanh", _tanh, _tanh_grads, "out = tanh x", ("∂out/∂x = 1 - tanh²x",), 1)
+
+
+# out = σ(x) = 1 / (1 + e^-x).  Written in two branches so that e^-x never
+# overflows: for x < 0 we use the equal form e^x / (1 + e^x).
+def _sigmoid(x):
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+def _sigmoid_grads(x, out): return (out * (1.0 - out),)
+SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
+             ("∂out/∂x = σ(x)·(1 - σ(x))",), 1)
+
+
+# out = max(0, x).  The kink at 0 has no derivative; like PyTorch we use the
+# subgradient 0 there.
+def _relu(x): return x if x > 0 else 0.0
+def _relu_grads(x, out): return (1.0 if x > 0 else 0.0,)
+RELU = Op("relu", _relu, _relu_grads, "out = max(0, x)",
+          ("∂out/∂x = 1 if x > 0 else 0",), 1)
+
+
+@functools.lru_cache(maxsize=64)
+def leaky_relu_with(slope):
+    """The row for leaky ReLU, ``out = x if x > 0 else slope·x`` (the notes: max(0.01z, z)).
+
+    At the kink x = 0 we use the slope, the derivative from the left.
+
+    >>> leaky = leaky_relu_with(0.01)
+    >>> leaky, leaky.forward(-2.0), leaky.local_grads(-2.0, -0.02)
+    ('leaky_relu', -0.02, (0.01,))
+    """
+    def forward(x):
+        return x if x > 0 else slope * x
+
+    def local_grads(x, out):
+        return (1.0 if x > 0 else slope,)
+
+    return Op("leaky_relu", forward, local_grads, f"out = x if x > 0 else {slope:g}·x",
+              (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1)
+
+
+# out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
+def _sum(*xs): return math.fsum(xs)
+def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
+SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None)
+
+
+# z = Σ_i w_i·a_i + b: a neuron's weighted sum, one node with 2n + 1 parents
+# ordered (w_1..w_n, a_1..a_n, b).  The notes write it as one formula,
+# z[l]_j = Σ_i w[l]_ij · a[l-1]_i + b[l]_j, so we draw and step it as one node;
+# it also saves the engine 2n nodes per neuron.
+def _weighted_sum(*parts):
+    n = len(parts) // 2
+    total = parts[-1]
+    for w, a in zip(parts[:n], parts[n:2 * n]):
+        total += w * a
+    return total
+def _weighted_sum_grads(*parts_and_out):
+    n = (len(parts_and_out) - 2) // 2
+    weights, inputs = parts_and_out[:n], parts_and_out[n:2 * n]
+    return (*inputs, *weights, 1.0)
+WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
+                  ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None)
+
+
+OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
+                         RELU, SUM, WEIGHTED_SUM)}
+"""The fixed rows by name; ``power_by(n)`` and ``leaky_relu_with(slope)`` make the parametrised ones."""

@@ -1,0 +1,315 @@
+"""The node of the graph: a Value holds a number, the op that made it, its parents and local derivatives."""
+
+import numbers
+
+from . import ops
+from .backward import sweep
+from .grad_mode import _GradMode
+
+__all__ = ["Value", "sum_values", "weighted_sum"]
+
+# Roles of a node, used by drawings (parameters look different from inputs).
+INPUT, PARAMETER, CONSTANT, RESULT = "input", "parameter", "constant", "result"
+
+
+def _to_float(data, what):
+    """Convert an int or float to float; refuse bool, str, None, complex and the rest."""
+    if isinstance(data, bool) or not isinstance(data, numbers.Real):
+        raise TypeError(f"{what} needs a real number (int or float), "
+                        f"got {type(data).__name__} {data!r}")
+    return float(data)
+
+
+class Value:
+    """A scalar in a computation graph.
+
+    A leaf is made by hand, ``Value(5.0, "a")``; every operation on Values
+    makes a new node that remembers its ``op``, its ``parents`` (in argument
+    order) and its ``local_grads`` (∂out/∂parent for each parent, evaluated in
+    the forward pass).  ``backward()`` then fills in ``grad`` on every node.
+
+    Args:
+        data: the number (int or float; ints are converted to float).
+        label: an optional name shown in reprs, drawings, step sentences and errors.
+
+    Attributes:
+        data (float): the value from the forward pass.
+        grad (float): d(root)/d(this node) after ``root.backward()``; 0.0 until then.
+        op (str): the operation that made the node (an :class:`autograd.ops.Op`,
+            which is a str); ``""`` for a leaf.
+        label (str): the name given, or ``""``.
+        parents (tuple of Value): the inputs of ``op``, in argument order
+            (``a * a`` has two edges to ``a``); ``()`` for a leaf.
+        local_grads (tuple of float): ∂(this node)/∂parent for each parent, same order.
+        role (str): ``"input"``, ``"parameter"`` or ``"constant"`` (a number that
+            an operation turned into a leaf) for leaves, ``"result"`` otherwise.
+
+    Raises:
+        TypeError: if ``data`` is not an int or float (bool, str, None and
+            complex are refused), or ``label`` is not a str.
+
+    Equality is identity, as for plain objects, so Values can sit in sets;
+    compare ``a.data == b.data`` for numbers.  ``<``, ``<=``, ``>``, ``>=``
+    compare data.
+
+    The notes' computation graph (``../shared/seeds/002_*``), J = 3(a + b·c):
+
+    >>> a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
+    >>> u = (b * c).named("u")
+    >>> v = (a + u).named("v")
+    >>> J = (3 * v).named("J")
+    >>> J.backward()
+    >>> J
+    Value(data=33.0, grad=1.0, op='*', label='J')
+    >>> a.grad, b.grad, c.grad
+    (3.0, 6.0, 9.0)
+    >>> v.parents == (a, u), v.local_grads
+    (True, (1.0, 1.0))
+    """
+
+    __slots__ = ("data", "grad", "op", "label", "parents", "local_grads", "role")
+
+    def __init__(self, data, label=""):
+        if type(data) is not float:
+            data = _to_float(data, "Value(data)")
+        if type(label) is not str:
+            raise TypeError(f"Value(label) must be a str, got {type(label).__name__} {label!r}")
+        self.data = data
+        self.grad = 0.0
+        self.op = ""
+        self.label = label
+        self.parents = ()
+        self.local_grads = ()
+        self.role = INPUT
+
+    # --- making nodes -------------------------------------------------------------
+
+    def named(self, label):
+        """Set ``label`` and return this Value, for ``u = (b * c).named("u")``."""
+        if type(label) is not str:
+            raise TypeError(f"a label must be a str, got {type(label).__name__} {label!r}")
+        self.label = label
+        return self
+
+    def __repr__(self):
+        parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
+        if self.op:
+            parts.append(f"op={str(self.op)!r}")
+        if self.label:
+            parts.append(f"label={self.label!r}")
+        return f"Value({', '.join(parts)})"
+
+    def __float__(self):
+        return self.data
+
+    # --- arithmetic: each line picks a row of the table in ops.py --------------------
+
+    def __add__(self, other):
+        return _apply(ops.ADD, (self, _operand(other, ops.ADD, self)))
+
+    def __radd__(self, other):
+        return _apply(ops.ADD, (_operand(other, ops.ADD, self), self))
+
+    def __sub__(self, other):
+        return _apply(ops.SUB, (self, _operand(other, ops.SUB, self)))
+
+    def __rsub__(self, other):
+        return _apply(ops.SUB, (_operand(other, ops.SUB, self), self))
+
+    def __mul__(self, other):
+        return _apply(ops.MUL, (self, _operand(other, ops.MUL, self)))
+
+    def __rmul__(self, other):
+        return _apply(ops.MUL, (_operand(other, ops.MUL, self), self))
+
+    def __truediv__(self, other):
+        return _apply(ops.DIV, (self, _operand(other, ops.DIV, self)))
+
+    def __rtruediv__(self, other):
+        return _apply(ops.DIV, (_operand(other, ops.DIV, self), self))
+
+    def __neg__(self):
+        return _apply(ops.NEG, (self,))
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, exponent):
+        """``x ** n`` with a number n (op ``**n``), or ``x ** y`` with a Value y (op ``**``)."""
+        if isinstance(exponent, Value):
+            return _apply(ops.POW, (self, exponent))
+        return _apply(ops.power_by(_to_float(exponent, f"'**' of {_describe(self)}: the exponent")),
+                      (self,))
+
+    def __rpow__(self, base):
+        """``2 ** x``: a number base becomes a constant leaf."""
+        return _apply(ops.POW, (_operand(base, ops.POW, self), self))
+
+    def exp(self):
+        """e ** self.  Raises OverflowError when the result is too large for a float (data > 709.78)."""
+        return _apply(ops.EXP, (self,))
+
+    def log(self):
+        """Natural log (base e) of self.  Raises ValueError for data <= 0."""
+        return _apply(ops.LOG, (self,))
+
+    def tanh(self):
+        """Hyperbolic tangent, in (-1, 1)."""
+        return _apply(ops.TANH, (self,))
+
+    def sigmoid(self):
+        """Logistic sigmoid 1 / (1 + e^-x), in (0, 1); never overflows."""
+        return _apply(ops.SIGMOID, (self,))
+
+    def relu(self):
+        """max(0, self); the local derivative at 0 is taken as 0."""
+        return _apply(ops.RELU, (self,))
+
+    def leaky_relu(self, slope=0.01):
+        """self if self > 0 else slope·self (slope a number, default 0.01)."""
+        return _apply(ops.leaky_relu_with(_to_float(slope, "leaky_relu(slope)")), (self,))
+
+    # --- comparisons of data (equality stays identity, see the class docstring) ----
+
+    def __lt__(self, other):
+        return self.data < _data_of(other)
+
+    def __le__(self, other):
+        return self.data <= _data_of(other)
+
+    def __gt__(self, other):
+        return self.data > _data_of(other)
+
+    def __ge__(self, other):
+        return self.data >= _data_of(other)
+
+    __hash__ = object.__hash__
+
+    # --- the backward pass -----------------------------------------------------
+
+    def backward(self):
+        """Compute d(self)/d(node) for every node self depends on, into ``node.grad``.
+
+        Sorts the graph in topological order (iteratively: a chain a million
+        nodes deep works), sets this node's grad to 1, then for each node from
+        the root down applies the chain rule along each edge:
+        ``parent.grad += local_grad * node.grad``.
+
+        Calling it twice never gives a wrong figure: intermediate nodes are
+        recomputed from zero on each call, while leaves (inputs, parameters)
+        accumulate, as in PyTorch, so call ``zero_grad()`` (or set
+        ``leaf.grad = 0.0``) between steps of training.
+
+        Returns:
+            None.
+        """
+        sweep(self)
+
+
+def _data_of(other):
+    return other.data if isinstance(other, Value) else other
+
+
+def _describe(node):
+    """'a = 5.0' for a labelled node, '5.0' otherwise: how errors name an operand."""
+    return f"{node.label} = {node.data!r}" if node.label else repr(node.data)
+
+
+def _operand(other, op, this):
+    """Turn the other side of an operation into a Value (a number becomes a constant leaf)."""
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, bool) or not isinstance(other, numbers.Real):
+        raise TypeError(f"cannot apply '{op}' to {_describe(this)} and {type(other).__name__} "
+                        f"{other!r}: a Value combines only with int, float and Value")
+    constant = Value(float(other))
+    constant.role = CONSTANT
+    return constant
+
+
+_new_node = object.__new__
+
+
+def _apply(op, parents):
+    """Run ``op`` forward on the parents' data and make the result node.
+
+    Raises the op's ValueError, ZeroDivisionError or OverflowError, reworded
+    to name the op and its operands; nothing is added to the graph then.
+    """
+    inputs = [parent.data for parent in parents]
+    try:
+        out = op.forward(*inputs)
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        operands = " and ".join(_describe(parent) for parent in parents)
+        raise type(error)(f"'{op}' failed on {operands}: {error}") from None
+    node = _new_node(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    if _GradMode.enabled:
+        node.op = op
+        node.parents = parents
+        node.local_grads = op.local_grads(*inputs, out)
+        node.role = RESULT
+    else:
+        node.op = ""
+        node.parents = ()
+        node.local_grads = ()
+        node.role = INPUT
+    return node
+
+
+def sum_values(values):
+    """Sum a non-empty sequence of Values (or numbers) as ONE node with op ``sum``.
+
+    Equal to ``a + b + c + ...`` but one node instead of n - 1, so a loss over
+    a batch stays small.  The sum is exact-rounded (``math.fsum``).
+
+    Args:
+        values: sequence of Values or numbers (at least one Value).
+
+    Returns:
+        Value.
+
+    Raises:
+        ValueError: if ``values`` is empty.
+
+    >>> sum_values([Value(1.0), Value(2.0), 3]).data
+    6.0
+    """
+    values = list(values)
+    if not values:
+        raise ValueError("sum_values needs at least one value")
+    anchor = next((v for v in values if isinstance(v, Value)), None)
+    if anchor is None:
+        raise TypeError("sum_values needs at least one Value among its numbers")
+    return _apply(ops.SUM, tuple(_operand(v, ops.SUM, anchor) for v in values))
+
+
+def weighted_sum(weights, inputs, bias):
+    """A neuron's weighted sum z = Σ_i w_i·a_i + b as ONE node (op ``Σw·a+b``).
+
+    The notes' z[l]_j = Σ_i w[l]_ij · a[l-1]_i + b[l]_j.  Its parents are
+    ``(*weights, *inputs, bias)`` and its local derivatives ∂z/∂w_i = a_i,
+    ∂z/∂a_i = w_i, ∂z/∂b = 1.
+
+    Args:
+        weights: list of n Values.
+        inputs: list of n Values or numbers.
+        bias: Value.
+
+    Returns:
+        Value.
+
+    Raises:
+        ValueError: if ``weights`` and ``inputs`` differ in length.
+
+    >>> w, b = [Value(0.5), Value(-1.0)], Value(0.25)
+    >>> weighted_sum(w, [2.0, 3.0], b).data
+    -1.75
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
+    anchor = bias
+    inputs = [a if isinstance(a, Value) else _operand(a, ops.WEIGHTED_SUM, anchor) for a in inputs]
+    return _apply(ops.WEIGHTED_SUM, (*weights, *inputs, bias))

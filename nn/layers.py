@@ -1,0 +1,213 @@
+"""Neuron, Layer and MLP, labelled in the lecture notes' notation.
+
+Notation (``../shared/seeds/001_*``), layers counted from 1, neurons and
+inputs from 1:
+
+* ``w[l]_i,j``: the weight from input i (neuron i of layer l-1) to neuron j of layer l;
+* ``b[l]_j``: the bias of neuron j of layer l;
+* ``z[l]_j = Σ_i w[l]_i,j · a[l-1]_i + b[l]_j``: its weighted sum;
+* ``a[l]_j = g(z[l]_j)``: its activation.
+
+Each neuron's weighted sum is one node (op ``Σw·a+b``); see ``autograd.weighted_sum``.
+"""
+
+import math
+import random
+
+from autograd import Value, weighted_sum
+from autograd.grad_mode import _GradMode
+from autograd.value import PARAMETER
+
+from .activations import activation_named
+from .module import Module
+
+__all__ = ["Neuron", "Layer", "MLP"]
+
+
+def _parameter(data, label):
+    parameter = Value(data, label)
+    parameter.role = PARAMETER
+    return parameter
+
+
+def _as_values(inputs):
+    return [x if isinstance(x, Value) else Value(x) for x in inputs]
+
+
+def _check_inputs(inputs, n_inputs, who):
+    if len(inputs) != n_inputs:
+        raise ValueError(f"{who} takes {n_inputs} inputs, got {len(inputs)}")
+
+
+class Neuron(Module):
+    """One neuron: a[l]_j = g(Σ_i w[l]_i,j · a_i + b[l]_j).
+
+    Weights start uniform in [-1/√n, 1/√n], n = n_inputs (PyTorch's default
+    for ``nn.Linear``); the bias starts at 0.
+
+    Args:
+        n_inputs: int >= 1.
+        activation: ``"linear"``, ``"relu"``, ``"leaky_relu"``, ``"sigmoid"`` or ``"tanh"``.
+        layer: the layer number l used in labels (default 1).
+        index: the neuron number j used in labels (default 1).
+        rng: a ``random.Random`` to draw weights from; default ``random.Random(seed)``.
+        seed: the seed when no ``rng`` is given.
+
+    Calling it on a list of n_inputs Values or numbers returns one Value.
+
+    Raises:
+        ValueError: for n_inputs < 1, an unknown activation, or a call with the
+            wrong number of inputs.
+
+    >>> neuron = Neuron(2, activation="sigmoid")
+    >>> [p.label for p in neuron.parameters()]
+    ['w[1]_1,1', 'w[1]_2,1', 'b[1]_1']
+    >>> neuron([1.0, 2.0]).label
+    'a[1]_1'
+    """
+
+    def __init__(self, n_inputs, activation="linear", layer=1, index=1, rng=None, seed=0):
+        if not isinstance(n_inputs, int) or n_inputs < 1:
+            raise ValueError(f"Neuron needs n_inputs >= 1, got {n_inputs!r}")
+        self.activation_name = activation
+        self.activation = activation_named(activation)
+        self.layer, self.index = layer, index
+        rng = rng if rng is not None else random.Random(seed)
+        bound = 1.0 / math.sqrt(n_inputs)
+        self.w = [_parameter(rng.uniform(-bound, bound), f"w[{layer}]_{i},{index}")
+                  for i in range(1, n_inputs + 1)]
+        self.b = _parameter(0.0, f"b[{layer}]_{index}")
+
+    @property
+    def n_inputs(self):
+        return len(self.w)
+
+    def __call__(self, inputs):
+        """Forward pass: list of n_inputs Values or numbers -> one Value."""
+        _check_inputs(inputs, len(self.w), repr(self))
+        if not _GradMode.enabled:
+            return Value(self._forward_numbers([float(x) for x in inputs]))
+        z = weighted_sum(self.w, _as_values(inputs), self.b).named(f"z[{self.layer}]_{self.index}")
+        if self.activation_name == "linear":
+            return z
+        return self.activation(z).named(f"a[{self.layer}]_{self.index}")
+
+    def _forward_numbers(self, inputs):
+        # Under no_grad a neuron has no graph to build, so it works on plain
+        # floats; the same rules from the table, without a node per step.
+        z = self.b.data
+        for w, a in zip(self.w, inputs):
+            z += w.data * a
+        if self.activation_name == "linear":
+            return z
+        return self.activation(Value(z)).data
+
+    def parameters(self):
+        """Return [w[l]_1,j, ..., w[l]_n,j, b[l]_j]: n_inputs + 1 Values."""
+        return [*self.w, self.b]
+
+    def __repr__(self):
+        return f"Neuron({len(self.w)}, activation={self.activation_name!r})"
+
+
+class Layer(Module):
+    """A layer of n_outputs neurons, each seeing the same n_inputs inputs.
+
+    Args:
+        n_inputs, n_outputs: ints >= 1.
+        activation: the neurons' activation (see :class:`Neuron`).
+        layer: the layer number l used in labels (default 1).
+        rng, seed: as for :class:`Neuron`.
+
+    Calling it on a list of n_inputs Values or numbers returns a list of
+    n_outputs Values (a[l]_1 .. a[l]_n_outputs).
+
+    >>> layer = Layer(3, 2, activation="tanh")
+    >>> len(layer([0.1, 0.2, 0.3])), len(layer.parameters())
+    (2, 8)
+    """
+
+    def __init__(self, n_inputs, n_outputs, activation="linear", layer=1, rng=None, seed=0):
+        if not isinstance(n_outputs, int) or n_outputs < 1:
+            raise ValueError(f"Layer needs n_outputs >= 1, got {n_outputs!r}")
+        rng = rng if rng is not None else random.Random(seed)
+        self.layer = layer
+        self.neurons = [Neuron(n_inputs, activation, layer, j, rng) for j in range(1, n_outputs + 1)]
+
+    @property
+    def n_inputs(self):
+        return self.neurons[0].n_inputs
+
+    @property
+    def n_outputs(self):
+        return len(self.neurons)
+
+    def __call__(self, inputs):
+        """Forward pass: list of n_inputs Values or numbers -> list of n_outputs Values."""
+        _check_inputs(inputs, self.n_inputs, repr(self))
+        if _GradMode.enabled:
+            inputs = _as_values(inputs)   # once, not once per neuron
+        return [neuron(inputs) for neuron in self.neurons]
+
+    def parameters(self):
+        """Return every neuron's parameters, neuron by neuron: n_outputs·(n_inputs + 1) Values."""
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+    def __repr__(self):
+        return (f"Layer({self.n_inputs}, {self.n_outputs}, "
+                f"activation={self.neurons[0].activation_name!r})")
+
+
+class MLP(Module):
+    """A multi-layer perceptron: layers of neurons, each layer feeding the next.
+
+    Args:
+        n_inputs: int, the number of input features.
+        layer_sizes: list of ints, the neurons per layer; the last is the output size.
+            ``MLP(2, [16, 16, 1])`` is micrograd's two-moons network.
+        activation: the hidden layers' activation (default ``"relu"``).
+        output_activation: the last layer's (default ``"linear"``: raw scores or logits).
+        seed: seeds a ``random.Random`` for the weights, so a run reproduces.
+
+    Calling it on a list of n_inputs Values or numbers returns a list of
+    layer_sizes[-1] Values.
+
+    >>> model = MLP(4, [5, 3])          # the notes' 4 x 5 + 5 x 3 + 5 + 3
+    >>> len(model.parameters())
+    43
+    """
+
+    def __init__(self, n_inputs, layer_sizes, activation="relu", output_activation="linear", seed=0):
+        layer_sizes = list(layer_sizes)
+        if not layer_sizes:
+            raise ValueError("MLP needs at least one layer size")
+        rng = random.Random(seed)
+        sizes = [n_inputs] + layer_sizes
+        self.layers = []
+        for l in range(1, len(sizes)):
+            last = l == len(sizes) - 1
+            self.layers.append(Layer(sizes[l - 1], sizes[l],
+                                     output_activation if last else activation, layer=l, rng=rng))
+        self.activation, self.output_activation = activation, output_activation
+
+    @property
+    def n_inputs(self):
+        return self.layers[0].n_inputs
+
+    @property
+    def layer_sizes(self):
+        return [layer.n_outputs for layer in self.layers]
+
+    def __call__(self, inputs):
+        """Forward pass: list of n_inputs Values or numbers -> list of layer_sizes[-1] Values."""
+        for layer in self.layers:
+            inputs = layer(inputs)
+        return inputs
+
+    def parameters(self):
+        """Return every layer's parameters, layer by layer."""
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self):
+        return (f"MLP({self.n_inputs}, {self.layer_sizes}, activation={self.activation!r}, "
+                f"output_activation={self.output_activation!r})")

@@ -1,0 +1,173 @@
+"""Loss functions (mean squared error, binary cross-entropy, cross-entropy, hinge) and L2 regularisation.
+
+All logarithms are natural (base e).  Each loss returns the MEAN over the
+batch as one Value, ready for ``loss.backward()``.
+"""
+
+import math
+
+from autograd import Value, sum_values
+
+__all__ = ["mse", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "cross_entropy", "hinge", "l2"]
+
+
+def _pairs(predictions, targets, name):
+    predictions, targets = list(predictions), list(targets)
+    if not predictions:
+        raise ValueError(f"{name}: needs at least one prediction")
+    if len(predictions) != len(targets):
+        raise ValueError(f"{name}: {len(predictions)} predictions but {len(targets)} targets")
+    return predictions, targets
+
+
+def _mean(terms):
+    return sum_values(terms) / len(terms)
+
+
+def mse(predictions, targets):
+    """Mean squared error: (1/n) Σ (prediction_i - target_i)².
+
+    Args:
+        predictions: list of n Values.
+        targets: list of n numbers.
+
+    Returns:
+        Value.
+
+    >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
+    2.5
+    """
+    predictions, targets = _pairs(predictions, targets, "mse")
+    return _mean([(p - y) ** 2 for p, y in zip(predictions, targets)])
+
+
+def binary_cross_entropy(probabilities, targets, eps=1e-12):
+    """Binary cross-entropy of probabilities: -(1/n) Σ [y ln p + (1 - y) ln(1 - p)].
+
+    The notes' loss for a sigmoid neuron (``000_*``, ``004_*``).  ``eps`` is
+    added inside each log so that p = 0 or p = 1 exactly gives a large finite
+    loss instead of ``log(0)``; the gradient still flows.  For raw scores,
+    :func:`binary_cross_entropy_with_logits` is exact and stable.
+
+    Args:
+        probabilities: list of n Values in [0, 1] (e.g. sigmoid outputs).
+        targets: list of n numbers in [0, 1] (usually 0 or 1).
+        eps: float.
+
+    Returns:
+        Value.
+
+    >>> round(binary_cross_entropy([Value(0.9), Value(0.2)], [1, 0]).data, 6)
+    0.164252
+    """
+    probabilities, targets = _pairs(probabilities, targets, "binary_cross_entropy")
+    terms = []
+    for p, y in zip(probabilities, targets):
+        if y == 1:
+            terms.append(-(p + eps).log())
+        elif y == 0:
+            terms.append(-(1 + eps - p).log())
+        else:
+            terms.append(-(y * (p + eps).log() + (1 - y) * (1 + eps - p).log()))
+    return _mean(terms)
+
+
+def binary_cross_entropy_with_logits(logits, targets):
+    """Binary cross-entropy of σ(z), computed from the logit z without overflow.
+
+    Per sample: max(z, 0) - z·y + ln(1 + e^-|z|), which equals
+    -[y ln σ(z) + (1 - y) ln(1 - σ(z))] for any z.
+
+    Args:
+        logits: list of n Values.
+        targets: list of n numbers in [0, 1].
+
+    Returns:
+        Value.
+
+    >>> round(binary_cross_entropy_with_logits([Value(1000.0)], [0]).data, 3)
+    1000.0
+    """
+    logits, targets = _pairs(logits, targets, "binary_cross_entropy_with_logits")
+    terms = []
+    for z, y in zip(logits, targets):
+        minus_abs_z = -z if z.data >= 0 else z
+        terms.append(z.relu() - z * y + (1 + minus_abs_z.exp()).log())
+    return _mean(terms)
+
+
+def _cross_entropy_one(logits, target):
+    if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(logits):
+        raise ValueError(f"cross_entropy: target class {target!r} is not an index "
+                         f"into {len(logits)} logits")
+    logits = [z if isinstance(z, Value) else Value(z) for z in logits]
+    # log Σ e^z_j = m + log Σ e^(z_j - m) with m the largest logit: no overflow at 1000.
+    largest = max(z.data for z in logits)
+    log_sum_exp = sum_values([(z - largest).exp() for z in logits]).log() + largest
+    return log_sum_exp - logits[target]
+
+
+def cross_entropy(logits, targets):
+    """Cross-entropy of softmax(logits) against class indices, from the logits (log-sum-exp).
+
+    Per sample: -ln softmax(z)_y = log Σ_j e^(z_j) - z_y, computed with the
+    largest logit subtracted inside the exponentials, so logits of 1000 are fine.
+
+    Args:
+        logits: a list of Values (one sample) or a list of such lists (a batch).
+        targets: an int class index (one sample) or a list of them (a batch).
+
+    Returns:
+        Value: the loss, averaged over the batch.
+
+    Raises:
+        ValueError: for a target that is not an index into the logits, or a
+            batch whose lengths differ.
+
+    >>> round(cross_entropy([Value(1000.0), Value(0.0)], 0).data, 6)
+    0.0
+    >>> round(cross_entropy([[Value(0.0), Value(0.0)]], [1]).data, 6)   # ln 2
+    0.693147
+    """
+    if isinstance(targets, int) and not isinstance(targets, bool):
+        return _cross_entropy_one(list(logits), targets)
+    batch, targets = _pairs(logits, targets, "cross_entropy")
+    return _mean([_cross_entropy_one(list(sample), target) for sample, target in zip(batch, targets)])
+
+
+def hinge(scores, targets):
+    """Max-margin (hinge) loss: (1/n) Σ max(0, 1 - y_i·score_i), labels y in {-1, +1}.
+
+    micrograd's two-moons loss (``micrograd/demo.ipynb``).
+
+    Args:
+        scores: list of n Values.
+        targets: list of n numbers, -1 or +1.
+
+    Returns:
+        Value.
+
+    >>> hinge([Value(2.0), Value(0.5)], [1, 1]).data
+    0.25
+    """
+    scores, targets = _pairs(scores, targets, "hinge")
+    return _mean([(1 - y * s).relu() for s, y in zip(scores, targets)])
+
+
+def l2(parameters, alpha):
+    """L2 regularisation: alpha · Σ p², to add to a loss.
+
+    Args:
+        parameters: list of Values (``model.parameters()``).
+        alpha: float, the strength.
+
+    Returns:
+        Value.
+
+    >>> l2([Value(1.0), Value(-2.0)], 0.5).data
+    2.5
+    """
+    if not math.isfinite(alpha):
+        raise ValueError(f"l2: alpha must be a finite number, got {alpha!r}")
+    return alpha * sum_values([p * p for p in parameters])
