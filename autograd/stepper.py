@@ -16,6 +16,7 @@ The notes' graph J = 3(a + b·c) at a = 5, b = 3, c = 2:
 Stepper(J): at the start, 0 of 6 steps; J.grad = 1.0 (dJ/dJ = 1, where the chain rule starts)
 >>> s.next()
 step 1 of 6: dJ/dn0 += ∂J/∂n0 · dJ/dJ = 11.0 × 1.0 = 11.0  ->  n0.grad = 11.0
+  (n0 is the constant 3.0)
 >>> s.next()
 step 2 of 6: dJ/dv += ∂J/∂v · dJ/dJ = 3.0 × 1.0 = 3.0  ->  v.grad = 3.0
 >>> s.run()
@@ -133,7 +134,8 @@ class Message(str):
     ``Stepper.next()`` returns one, so typing ``s.next()`` at the prompt shows
     the sentence itself.  It is an ordinary str otherwise (``==``, ``print``,
     ``json.dumps`` all see the text).  ``shown`` is what the REPL displays: for
-    a step, the text with ``step k of n:`` in front.
+    a step, the text with ``step k of n:`` in front and a note naming any
+    unlabelled node.
 
     >>> m = Message("a.grad = 3.0", shown="step 1 of 1: a.grad = 3.0")
     >>> m == "a.grad = 3.0", m
@@ -218,7 +220,8 @@ class Stepper:
         """Say where the stepper is.
 
         Returns:
-            str: ``"at the start, 0 of 6 steps"``, ``"step 4 of 6"`` or ``"done: 6 of 6 steps"``.
+            str: ``"at the start, 0 of 6 steps"``, ``"step 4 of 6"`` or
+            ``"done: 6 of 6 steps"``.
         """
         if self.position == self.total:
             return f"done: {self.position} of {self.total} steps"
@@ -234,14 +237,52 @@ class Stepper:
         """Every step's sentence, in order (list of str)."""
         return [self.sentence(update) for update in self.steps]
 
+    def transcript(self):
+        """The whole pass, one numbered sentence a line, with ``→`` at the last step applied.
+
+        Returns:
+            Message (a str): shown as plain lines in a REPL; ``print`` it elsewhere.
+
+        >>> from autograd import Value
+        >>> a = Value(3.0, "a")
+        >>> s = Stepper((a * 2).named("y"))
+        >>> _ = s.next()
+        >>> s.transcript()
+        → 1. dy/da += ∂y/∂a · dy/dy = 2.0 × 1.0 = 2.0  ->  a.grad = 2.0
+          2. dy/dn1 += ∂y/∂n1 · dy/dy = 3.0 × 1.0 = 3.0  ->  n1.grad = 3.0
+        """
+        lines = []
+        for number, update in enumerate(self.steps, start=1):
+            mark = "→" if number == self.position else " "
+            lines.append(f"{mark} {number:>{len(str(self.total))}}. {self.sentence(update)}")
+        return Message("\n".join(lines))
+
+    def _glossed(self, update):
+        """The sentence, plus what any unlabelled node in it is (``n0 is the constant 3.0``)."""
+        text = self.sentence(update)
+        glosses = []
+        for node in dict.fromkeys((update.child, update.parent)):
+            if node.label:
+                continue
+            name = self.names[node]
+            if node.op:
+                glosses.append(f"{name} is a ({node.op}) node, data {format_number(node.data)}")
+            else:
+                glosses.append(f"{name} is the {node.role} {format_number(node.data)}")
+        if glosses:
+            text += f"\n  ({'; '.join(glosses)})"
+        return text
+
     # --- moving ---------------------------------------------------------------------
 
     def next(self):
         """Apply the next update: ``parent.grad = grad_after``.
 
         Returns:
-            Message (a str): the step's sentence, shown in a REPL as
-            ``step k of n: <sentence>``; at the end, a message saying so.
+            Message (a str): the step's sentence.  A REPL shows it as
+            ``step k of n: <sentence>``, followed by what any unlabelled node
+            in it is (``(n0 is the constant 3.0)``).  At the end, a message
+            saying so.
         """
         if self.position == self.total:
             return Message(f"already done: {self.total} of {self.total} steps "
@@ -250,7 +291,7 @@ class Stepper:
         update.parent.grad = update.grad_after
         self.position += 1
         text = self.sentence(update)
-        return Message(text, shown=f"step {self.position} of {self.total}: {text}")
+        return Message(text, shown=f"step {self.position} of {self.total}: {self._glossed(update)}")
 
     def back(self):
         """Undo the last applied update: ``parent.grad = grad_before``.
@@ -314,4 +355,4 @@ class Stepper:
             return (f"Stepper({self.root_name}): {where}; {self.root_name}.grad = "
                     f"{format_number(self.root.grad)} (d{self.root_name}/d{self.root_name} = 1, "
                     f"where the chain rule starts)")
-        return f"Stepper({self.root_name}): {where}\n  last step: {self.sentence(self.current)}"
+        return f"Stepper({self.root_name}): {where}\n  last step: {self._glossed(self.current)}"

@@ -21,7 +21,7 @@ J = 33.0 (grad 1.0)  [*]
 """
 
 from .graph import topological_order
-from .stepper import format_number
+from .stepper import Message, format_number
 
 __all__ = ["text_tree", "print_tree"]
 
@@ -54,7 +54,8 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
             level 0); None for no limit.
 
     Returns:
-        str: the lines, joined by newlines (no newline at the end).
+        Message (a str): the lines, joined by newlines (no newline at the end);
+        a REPL shows it as the tree itself, not as an escaped string.
 
     Raises:
         ValueError: if ``max_nodes`` is less than 1 or ``max_depth`` is negative.
@@ -155,7 +156,7 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
         else:
             lines.append(f"(every node is shown; repeated references past "
                          f"{', '.join(limits)} left out)")
-    return "\n".join(lines)
+    return Message("\n".join(lines))
 
 
 def print_tree(root, **options):

@@ -134,8 +134,34 @@ def test_messages_read_plainly_in_a_repl():
     step = s.next()
     assert isinstance(step, Message) and isinstance(step, str)
     assert str(step) == J_SENTENCES[0]
-    assert repr(step) == "step 1 of 6: " + J_SENTENCES[0]    # what the prompt echoes: no quotes
+    # What the prompt echoes: no quotes, and what the unlabelled n0 is.
+    assert repr(step) == "step 1 of 6: " + J_SENTENCES[0] + "\n  (n0 is the constant 3.0)"
+    assert repr(s.next()) == "step 2 of 6: " + J_SENTENCES[1]
+    s.back()
     assert repr(s.back()) == "undid step 1 of 6: n0.grad is 0.0 again"
+
+
+def test_glosses_name_unlabelled_inputs_and_results():
+    x = Value(0.5)
+    y = (x.tanh() * 2).named("y")
+    s = Stepper(y)
+    assert repr(s.next()).endswith("\n  (n1 is a (tanh) node, data 0.462117)")
+    assert repr(s.next()).endswith("\n  (n2 is the constant 2.0)")
+    assert repr(s.next()).endswith("\n  (n1 is a (tanh) node, data 0.462117; n0 is the input 0.5)")
+    assert repr(s) == ("Stepper(y): done: 3 of 3 steps\n  last step: " + s.sentences()[-1]
+                       + "\n  (n1 is a (tanh) node, data 0.462117; n0 is the input 0.5)")
+
+
+def test_transcript_marks_the_last_step_applied():
+    J, _ = notes_graph()
+    s = Stepper(J)
+    assert s.transcript() == "\n".join("  " + f"{i}. {text}" for i, text in enumerate(J_SENTENCES, 1))
+    s.next()
+    s.next()
+    lines = s.transcript().splitlines()
+    assert lines[1] == "→ 2. " + J_SENTENCES[1]
+    assert [line[0] for line in lines] == [" ", "→", " ", " ", " ", " "]
+    assert repr(s.transcript()) == str(s.transcript())
 
 
 def test_repr_says_where_it_is_and_the_last_step():

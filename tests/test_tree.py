@@ -210,6 +210,12 @@ def test_a_chain_deeper_than_the_recursion_limit_in_full():
     assert lines[-1] == " " * (3 * (depth - 1)) + f"└─(∂n1/∂x = -1.0)─ x = 0.1 (grad {x.grad})  [input]"
 
 
+def test_the_tree_reads_as_a_tree_at_the_prompt():
+    J, _ = notes_graph()
+    tree = text_tree(J)
+    assert isinstance(tree, str) and repr(tree) == str(tree)     # no quotes, no \\n
+
+
 def test_print_tree_prints_the_text(capsys):
     J, _ = notes_graph()
     print_tree(J, max_depth=0)
