@@ -1,0 +1,74 @@
+"""Helpers shared by the demos: headings, wrapped sentences, and the optional libraries."""
+
+import importlib
+import textwrap
+
+__all__ = ["heading", "banner", "say", "require", "DEFAULT_OUT_DIR"]
+
+DEFAULT_OUT_DIR = "chainrule-out"
+"""Where demos write files unless told otherwise (``--out``)."""
+
+_WIDTH = 88
+
+
+def heading(title):
+    """Print a blank line, then ``title`` underlined, to start a section.
+
+    >>> heading("Forward pass")
+    <BLANKLINE>
+    Forward pass
+    ------------
+    """
+    print()
+    print(title)
+    print("-" * len(title))
+
+
+def say(text, indent=""):
+    """Print ``text`` as a paragraph wrapped to 88 columns, each line starting with ``indent``.
+
+    >>> say("The chain rule multiplies the local derivative by the upstream gradient.", indent="  ")
+      The chain rule multiplies the local derivative by the upstream gradient.
+    """
+    print(textwrap.fill(" ".join(text.split()), width=_WIDTH,
+                        initial_indent=indent, subsequent_indent=indent))
+
+
+def require(module_name, purpose):
+    """Import an optional library, or explain how to install it.
+
+    The engine needs only the standard library; the demos that train on real
+    data or draw pictures also need scikit-learn, matplotlib and tqdm
+    (``pip install chainrule[demos]``).
+
+    Args:
+        module_name: e.g. ``"sklearn.datasets"``.
+        purpose: what it is needed for, for the message.
+
+    Returns:
+        the module.
+
+    Raises:
+        ModuleNotFoundError: naming the extra to install.
+    """
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        raise ModuleNotFoundError(
+            f"{purpose} needs {module_name.split('.')[0]}: "
+            f"pip install 'chainrule[demos]' ({error})") from None
+
+
+def banner(number, title, source):
+    """Print the start of a tour section: its number, title and where it is in the notes.
+
+    >>> banner(1, "The computation graph", "002_*")
+    <BLANKLINE>
+    ================================================================================
+    1. The computation graph  (notes: 002_*)
+    ================================================================================
+    """
+    print()
+    print("=" * 80)
+    print(f"{number}. {title}  (notes: {source})")
+    print("=" * 80)
