@@ -27,8 +27,9 @@ done: 6 of 6 steps
 
 from .backward import sweep
 from .graph import topological_order
+from .value import Value
 
-__all__ = ["Stepper", "sentence", "node_names", "format_number", "Message"]
+__all__ = ["Stepper", "sentence", "node_names", "format_number", "Message", "require_value"]
 
 
 def format_number(x):
@@ -48,6 +49,39 @@ def format_number(x):
     if text.lstrip("-").isdigit():
         text += ".0"
     return text
+
+
+def require_value(root, who):
+    """Refuse anything but a Value as the root of a graph, saying what to pass instead.
+
+    Args:
+        root: what the caller was given.
+        who (str): the caller's name, for the message, e.g. ``"Stepper"``.
+
+    Returns:
+        None.
+
+    Raises:
+        TypeError: if ``root`` is not a Value; a list of Values (what an MLP
+            returns) gets a hint to pick one.
+
+    >>> require_value([Value(1.0)], "Stepper")
+    Traceback (most recent call last):
+    ...
+    TypeError: Stepper needs one Value (the output to differentiate), got a list of 1 Value; pick it: out[0]
+    """
+    if isinstance(root, Value):
+        return
+    if isinstance(root, (list, tuple)) and root and all(isinstance(v, Value) for v in root):
+        kind = type(root).__name__
+        if len(root) == 1:
+            hint = "pick it: out[0]"
+        else:
+            hint = "pick one, or make a single loss from them (e.g. nn.mse)"
+        raise TypeError(f"{who} needs one Value (the output to differentiate), got a {kind} of "
+                        f"{len(root)} Value{'s' if len(root) != 1 else ''}; {hint}")
+    raise TypeError(f"{who} needs a Value (the output to differentiate), "
+                    f"got {type(root).__name__} {root!r}")
 
 
 def node_names(root):
@@ -169,6 +203,10 @@ class Stepper:
     Args:
         root: the Value to differentiate.
 
+    Raises:
+        TypeError: if ``root`` is not a Value (for a network's list of
+            outputs, the message says to pick one).
+
     Attributes:
         root: the Value.
         steps (list of autograd.EdgeUpdate): the recorded updates, in order.
@@ -197,6 +235,7 @@ class Stepper:
     """
 
     def __init__(self, root):
+        require_value(root, "Stepper")
         self.root = root
         self.steps = []
         order = sweep(root, on_edge=self.steps.append)
@@ -261,7 +300,10 @@ class Stepper:
         """The sentence, plus what any unlabelled node in it is (``n0 is the constant 3.0``)."""
         text = self.sentence(update)
         glosses = []
-        for node in dict.fromkeys((update.child, update.parent)):
+        # The child was described when it received its gradient; say it again
+        # only at its first edge, so a run of steps from one node stays short.
+        mentioned = (update.child, update.parent) if update.slot == 0 else (update.parent,)
+        for node in dict.fromkeys(mentioned):
             if node.label:
                 continue
             name = self.names[node]

@@ -21,7 +21,7 @@ J = 33.0 (grad 1.0)  [*]
 """
 
 from .graph import topological_order
-from .stepper import Message, format_number
+from .stepper import Message, format_number, require_value
 
 __all__ = ["text_tree", "print_tree"]
 
@@ -58,6 +58,7 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
         a REPL shows it as the tree itself, not as an escaped string.
 
     Raises:
+        TypeError: if ``root`` is not a Value.
         ValueError: if ``max_nodes`` is less than 1 or ``max_depth`` is negative.
 
     A node used twice, and a node with no label:
@@ -79,6 +80,7 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
     └─(∂n3/∂n2 = 1.0)─ n2 = 1.0 (grad 1.0)  [constant]
     (1 of 4 nodes not shown: max_depth=1)
     """
+    require_value(root, "text_tree")
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"text_tree: max_nodes must be at least 1 (or None), got {max_nodes}")
     if max_depth is not None and max_depth < 0:

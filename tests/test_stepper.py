@@ -1,6 +1,7 @@
 """The stepper: its sentences, its moves, and that it replays exactly what backward() does."""
 
 import math
+import re
 import sys
 import types
 
@@ -362,3 +363,38 @@ def test_stepper_replays_exactly_what_backward_does(spec):
         s.next()
     s.reset()
     assert all(same(now, then) for now, then in zip([node.grad for node in order], start))
+
+
+def test_an_unlabelled_child_is_described_only_at_its_first_edge():
+    x, w = Value(0.5, "x"), Value(-1.5, "w")
+    s = Stepper((x * w + 1).tanh())
+    assert repr(s.next()).endswith("\n  (n5 is a (tanh) node, data 0.244919; n4 is a (+) node, data 0.25)")
+    assert repr(s.next()).endswith("\n  (n4 is a (+) node, data 0.25; n2 is a (*) node, data -0.75)")
+    assert repr(s.next()).endswith("\n  (n3 is the constant 1.0)")
+    assert repr(s.next()).endswith("\n  (n2 is a (*) node, data -0.75)")
+    assert repr(s.next()) == "step 5 of 5: " + s.sentences()[4]       # n2's second edge, to w
+
+
+@pytest.mark.parametrize("root, message", [
+    ([Value(1.0)], "Stepper needs one Value (the output to differentiate), got a list of 1 Value; "
+                   "pick it: out[0]"),
+    ((Value(1.0), Value(2.0)), "got a tuple of 2 Values; pick one, or make a single loss"),
+    (3.0, "Stepper needs a Value (the output to differentiate), got float 3.0"),
+    ([], "got list []"),
+])
+def test_the_root_must_be_one_value(root, message):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        Stepper(root)
+
+
+def test_a_networks_output_can_be_stepped_through():
+    from nn import MLP
+    net = MLP(2, [3, 1], activation="tanh")
+    out = net([1.0, 2.0])[0]
+    twin = MLP(2, [3, 1], activation="tanh")([1.0, 2.0])[0]
+    s = Stepper(out)
+    assert s.root_name == "z[2]_1"            # a linear output neuron's output is its z node
+    assert s.sentences()[0].startswith("dz[2]_1/dw[2]_1,1 += ∂z[2]_1/∂w[2]_1,1 · dz[2]_1/dz[2]_1 = ")
+    s.run()
+    twin.backward()
+    assert [n.grad for n in topological_order(out)] == [n.grad for n in topological_order(twin)]

@@ -184,6 +184,11 @@ def test_bad_limits_are_refused(options, message):
         text_tree(Value(1.0), **options)
 
 
+def test_a_list_of_outputs_is_refused_with_a_hint():
+    with pytest.raises(TypeError, match=r"text_tree needs one Value .* pick it: out\[0\]"):
+        text_tree([Value(1.0)])
+
+
 def test_a_leaf_alone():
     assert text_tree(Value(2.0, "x")) == "x = 2.0 (grad not computed yet)  [input]"
 
