@@ -398,3 +398,16 @@ def test_a_networks_output_can_be_stepped_through():
     s.run()
     twin.backward()
     assert [n.grad for n in topological_order(out)] == [n.grad for n in topological_order(twin)]
+
+
+def test_draw_with_the_real_drawing_module():
+    import graphviz
+    from autograd.draw import to_digraph
+    J, _ = notes_graph()
+    s = Stepper(J)
+    for _ in range(3):
+        s.next()
+    drawn = s.draw(title=s.where())
+    assert isinstance(drawn, graphviz.Digraph)
+    assert drawn.source == to_digraph(J, highlight=s.steps[2], title="step 3 of 6").source
+    assert drawn.source != to_digraph(J, highlight=None, title="step 3 of 6").source
