@@ -78,7 +78,7 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
     ├─(∂n3/∂n1 = 1.0)─ n1 = 4.0 (grad 1.0)  [*]
     │  └─ … 2 edges below depth 1 not shown
     └─(∂n3/∂n2 = 1.0)─ n2 = 1.0 (grad 1.0)  [constant]
-    (1 of 4 nodes not shown: max_depth=1)
+    (1 of 4 nodes not shown: max_depth=1; raise it or pass None to see them)
     """
     require_value(root, "text_tree")
     if max_nodes is not None and max_nodes < 1:
@@ -113,6 +113,7 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
     lines = []
     shown = set()          # nodes that have had a full line
     expanded = set()       # nodes whose parents are listed under them: later visits refer up
+    n_node_lines = 0       # max_nodes counts these, not the "… not shown" lines
     stopped_early = False
     depth_cut = False      # some node below max_depth had its parents left out
     # Each entry: the node, the text before it on its line (branches and the
@@ -120,10 +121,11 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
     # Parents are pushed in reverse so they pop in argument order.
     stack = [(root, "", "", 0)]
     while stack:
-        if max_nodes is not None and len(lines) >= max_nodes:
+        if max_nodes is not None and n_node_lines >= max_nodes:
             stopped_early = True
             break
         node, head, indent, depth = stack.pop()
+        n_node_lines += 1
         if node in expanded:
             lines.append(head + reference(node))
             continue
@@ -154,7 +156,9 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
         if depth_cut:
             limits.append(f"max_depth={max_depth}")
         if hidden:
-            lines.append(f"({hidden} of {len(order)} nodes not shown: {', '.join(limits)})")
+            which = "it" if len(limits) == 1 else "them"
+            lines.append(f"({hidden} of {len(order)} nodes not shown: {', '.join(limits)}; "
+                         f"raise {which} or pass None to see them)")
         else:
             lines.append(f"(every node is shown; repeated references past "
                          f"{', '.join(limits)} left out)")

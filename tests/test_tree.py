@@ -138,7 +138,7 @@ def test_max_nodes_says_what_it_left_out():
         "J = 33.0  [*]",
         "├─(∂J/∂n0 = 11.0)─ n0 = 3.0  [constant]",
         "└─(∂J/∂v = 3.0)─ v = 11.0  [+]",
-        "(4 of 7 nodes not shown: max_nodes=3)",
+        "(4 of 7 nodes not shown: max_nodes=3; raise it or pass None to see them)",
     ])
 
 
@@ -156,10 +156,25 @@ def test_max_depth_says_what_it_left_out():
         "├─(∂J/∂n0 = 11.0)─ n0 = 3.0  [constant]",
         "└─(∂J/∂v = 3.0)─ v = 11.0  [+]",
         "   └─ … 2 edges below depth 1 not shown",
-        "(4 of 7 nodes not shown: max_depth=1)",
+        "(4 of 7 nodes not shown: max_depth=1; raise it or pass None to see them)",
     ])
     assert text_tree(J, show_grad=False, max_depth=0).splitlines() == [
-        "J = 33.0  [*]", "└─ … 2 edges below depth 0 not shown", "(6 of 7 nodes not shown: max_depth=0)"]
+        "J = 33.0  [*]",
+        "└─ … 2 edges below depth 0 not shown",
+        "(6 of 7 nodes not shown: max_depth=0; raise it or pass None to see them)",
+    ]
+
+
+def test_both_limits_are_named_when_both_cut():
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    d = (a * b).named("d")
+    y = (d.tanh().named("t") + d).named("y")
+    assert text_tree(y, show_grad=False, max_depth=1, max_nodes=2) == "\n".join([
+        "y = 2.96403  [+]",
+        "├─(∂y/∂t = 1.0)─ t = 0.964028  [tanh]",
+        "│  └─ … 1 edge below depth 1 not shown",
+        "(3 of 5 nodes not shown: max_nodes=2, max_depth=1; raise them or pass None to see them)",
+    ])
 
 
 def test_a_node_cut_by_depth_is_shown_in_full_where_it_is_shallower():
@@ -200,7 +215,7 @@ def test_a_chain_ten_thousand_deep_with_the_default_cutoff():
         y = -y
     lines = text_tree(y).splitlines()
     assert len(lines) == 101
-    assert lines[-1] == "(9901 of 10001 nodes not shown: max_nodes=100)"
+    assert lines[-1] == "(9901 of 10001 nodes not shown: max_nodes=100; raise it or pass None to see them)"
 
 
 def test_a_chain_deeper_than_the_recursion_limit_in_full():
