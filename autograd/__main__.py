@@ -1,0 +1,9 @@
+"""``python -m autograd``: the same as the ``chainrule`` command (see :mod:`autograd.cli`)."""
+
+import sys
+
+from .cli import main
+
+# Guarded, because pytest's --doctest-modules imports every module of the package.
+if __name__ == "__main__":
+    sys.exit(main())
