@@ -56,9 +56,11 @@ def load_digits_split():
     images = digits.data / 16.0
     train_x, test_x, train_y, test_y = model_selection.train_test_split(
         images, digits.target, test_size=0.25, random_state=0, stratify=digits.target)
-    as_inputs = lambda rows: [[float(pixel) for pixel in row] for row in rows]
-    as_labels = lambda labels: [int(label) for label in labels]
-    return as_inputs(train_x), as_inputs(test_x), as_labels(train_y), as_labels(test_y)
+    # Plain lists of floats and ints: the engine works on Python numbers, not arrays.
+    return ([[float(pixel) for pixel in row] for row in train_x],
+            [[float(pixel) for pixel in row] for row in test_x],
+            [int(label) for label in train_y],
+            [int(label) for label in test_y])
 
 
 def evaluate(model, inputs, labels):

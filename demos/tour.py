@@ -23,6 +23,8 @@ from ._common import DEFAULT_OUT_DIR, banner
 __all__ = ["SECTIONS", "pictures", "main"]
 
 
+# Each section prints a banner and one demo's story; ``args`` are the tour's options.
+
 def section_graph(args):
     banner(1, "The computation graph and the chain rule", "002_*")
     graph.show()

@@ -20,7 +20,6 @@ Run it with ``python -m demos.two_layer``.
 """
 
 import argparse
-import math
 from collections import namedtuple
 
 from autograd import Value
