@@ -217,13 +217,13 @@ def _every_path(root, leaf, paths_down):
     branch is a dead end and the work is proportional to the output.
     Iterative, so a path a million edges long is fine.
     """
+    if root is leaf:
+        return [ChainPath((), 1.0)]   # d root/d root = 1: the empty product
     paths = []
     edges = []
     products = [1.0]   # products[i] is the product of edges[:i]
     # Each stack entry: a node and an iterator over its remaining (slot, parent) pairs.
     stack = [(root, iter(enumerate(root.parents)))]
-    if root is leaf:
-        return [ChainPath((), 1.0)]
     while stack:
         node, remaining = stack[-1]
         for slot, parent in remaining:
@@ -317,7 +317,7 @@ def chain_paths(root, leaf, *, max_paths=20):
     groups = []
     for child in order:
         for slot, parent in enumerate(child.parents):
-            if parent is leaf and paths_from_root[child]:
+            if parent is leaf:
                 local_grad = child.local_grads[slot]
                 groups.append(PathGroup(Edge(child, slot, leaf, local_grad), child.grad,
                                         paths_from_root[child], child.grad * local_grad))

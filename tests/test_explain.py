@@ -4,6 +4,7 @@ import math
 import re
 
 import pytest
+from matplotlib.mathtext import MathTextParser
 
 from autograd import Value, sweep, topological_order, weighted_sum
 from autograd.explain import (ChainPaths, Edge, NotInGraphError, chain_paths, explain,
@@ -269,8 +270,10 @@ def test_markdown_is_valid_looking_latex(case):
     blocks = re.findall(r"\$\$(.+?)\$\$", text)
     assert blocks
     assert text.count("$$") == 2 * len(blocks)
+    parser = MathTextParser("path")
     for block in blocks:
         assert _balanced(block), block
+        parser.parse(f"${block}$")     # matplotlib's TeX subset reads it, or raises ValueError
         assert "∂" not in block and "×" not in block      # LaTeX, not Unicode
         assert r"\frac{\partial" in block or block[0].isdigit()
     assert "✓" in text
