@@ -369,11 +369,22 @@ exit status:
 class _Parser(argparse.ArgumentParser):
     """argparse, with a hint for the one surprise: an expression starting with '-' looks like an option."""
 
+    hint = ""
+
     def error(self, message):
-        if "unrecognized arguments: -" in message or "required: expression" in message:
-            message += (f"\n(an expression that starts with '-' must follow '--', "
-                        f'e.g. {PROG} -- "-a*b" a=1 b=2)')
-        super().error(message)
+        if "required: expression" in message:
+            # Intermixed parsing also names NAME=VALUE here, though it is optional.
+            message = "the following arguments are required: expression"
+        super().error(message + self.hint)
+
+
+def _dash_hint(argv):
+    """A hint when an argument such as '-a*b' was probably meant as the expression."""
+    # Every option of ours is long (--name) except -h.
+    if any(token.startswith("-") and not token.startswith("--") and token != "-h"
+           for token in argv):
+        return f'\n(an expression that starts with \'-\' must follow \'--\', e.g. {PROG} -- "-a*b" a=1 b=2)'
+    return ""
 
 
 def build_parser():
@@ -441,6 +452,7 @@ def main(argv=None):
     # Options may come between NAME=VALUE arguments (intermixed), but argparse's
     # intermixed parsing mishandles '--', so after a '--' the plain parse is used.
     parse = parser.parse_args if "--" in argv else parser.parse_intermixed_args
+    parser.hint = _dash_hint(argv)
     try:
         arguments = parse(argv)
     except SystemExit as stop:      # --help, or argparse's own usage error (already printed)

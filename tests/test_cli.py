@@ -98,6 +98,12 @@ def test_negative_leading_expression_without_double_dash_gets_a_hint(capsys):
     assert status == 2 and "must follow '--'" in err
 
 
+def test_no_arguments_at_all(capsys):
+    status, _, err = run(capsys)
+    assert status == 2
+    assert err.rstrip().endswith("error: the following arguments are required: expression")
+
+
 def test_functions_come_from_the_table():
     assert list(FUNCTIONS) == ["exp", "log", "tanh", "sigmoid", "relu", "leaky_relu"]
     assert FUNCTIONS["leaky_relu"][1] == ("slope",)
