@@ -45,10 +45,11 @@ def mse(predictions, targets):
 def binary_cross_entropy(probabilities, targets, eps=1e-12):
     """Binary cross-entropy of probabilities: -(1/n) Σ [y ln p + (1 - y) ln(1 - p)].
 
-    The notes' loss for a sigmoid neuron (``000_*``, ``004_*``).  ``eps`` is
-    added inside each log so that p = 0 or p = 1 exactly gives a large finite
-    loss instead of ``log(0)``; the gradient still flows.  For raw scores,
-    :func:`binary_cross_entropy_with_logits` is exact and stable.
+    The notes' loss for a sigmoid neuron (``000_*``, ``004_*``).  Where p
+    (or 1 - p) is below ``eps``, ``eps`` is added inside that log, so p = 0 or
+    p = 1 exactly gives a large finite loss instead of ``log(0)`` and the
+    gradient still flows; everywhere else the formula is exact.  For raw
+    scores, :func:`binary_cross_entropy_with_logits` is exact and stable.
 
     Args:
         probabilities: list of n Values in [0, 1] (e.g. sigmoid outputs).
@@ -62,14 +63,17 @@ def binary_cross_entropy(probabilities, targets, eps=1e-12):
     0.164252
     """
     probabilities, targets = _pairs(probabilities, targets, "binary_cross_entropy")
+    def safe_log(q):
+        return (q + eps).log() if q.data < eps else q.log()
+
     terms = []
     for p, y in zip(probabilities, targets):
         if y == 1:
-            terms.append(-(p + eps).log())
+            terms.append(-safe_log(p))
         elif y == 0:
-            terms.append(-(1 + eps - p).log())
+            terms.append(-safe_log(1 - p))
         else:
-            terms.append(-(y * (p + eps).log() + (1 - y) * (1 + eps - p).log()))
+            terms.append(-(y * safe_log(p) + (1 - y) * safe_log(1 - p)))
     return _mean(terms)
 
 
