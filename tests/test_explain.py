@@ -33,6 +33,16 @@ def notes_two_layer_chain():
     return L, w1, a1, a2
 
 
+def _loss_steps(L, a2):
+    """The nodes from L down to (not including) a2: how nn.losses builds the loss, root first."""
+    steps = []
+    node = L
+    while node is not a2:
+        steps.append(node)
+        (node,) = [parent for parent in node.parents if parent.parents or parent is a2]
+    return steps
+
+
 # --- the J example ---------------------------------------------------------------
 
 @pytest.mark.parametrize("leaf_name, expected", [
@@ -99,7 +109,10 @@ def test_notes_two_layer_chain_has_five_labelled_factors():
     assert factors == pytest.approx(expected, rel=1e-5)
     assert math.prod(expected) == pytest.approx(w1.grad, rel=1e-9)
     assert check == f"sum of 1 path = {format_number(w1.grad)} = w1.grad ✓"
-    assert first.endswith("(via /∘sum∘neg∘log∘+, sigmoid, Σw·a+b, sigmoid, Σw·a+b)")
+    # The loss's own steps (mean, minus, log) collapse into the first factor, dL/da2.
+    loss_ops = "∘".join(str(node.op) for node in _loss_steps(L, a2))
+    assert first.endswith(f"(via {loss_ops}, sigmoid, Σw·a+b, sigmoid, Σw·a+b)")
+    assert "log" in loss_ops
 
 
 def test_notes_two_layer_chain_every_edge():
@@ -107,7 +120,9 @@ def test_notes_two_layer_chain_every_edge():
     found = chain_paths(L, w1)
     (path,) = found.paths
     ops = [str(edge.child.op) for edge in path.edges]
-    assert ops == ["/", "sum", "neg", "log", "+", "sigmoid", "Σw·a+b", "sigmoid", "Σw·a+b"]
+    loss_ops = [str(node.op) for node in _loss_steps(L, a2)]
+    assert ops == loss_ops + ["sigmoid", "Σw·a+b", "sigmoid", "Σw·a+b"]
+    assert path.edges[len(loss_ops)].child is a2
     assert path.product == pytest.approx(w1.grad, rel=1e-12)
     # The notes' closed form: dL/dw1 = (a2 - y) · w2 · a1(1 - a1) · x, with y = 1
     assert w1.grad == pytest.approx((a2.data - 1) * 0.2 * a1.data * (1 - a1.data) * 9, rel=1e-9)
