@@ -1,0 +1,200 @@
+"""The animated page: self-contained, in step with the stepper, and driven in a real headless browser."""
+
+import re
+import shutil
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from autograd import Value, animate, draw
+from autograd.stepper import Stepper
+
+# J = 3(a + b·c): topological order 3 (n0), a, b, c, u (n4), v (n5), J (n6);
+# 7 forward pictures, the start of the backward pass, 6 edges, and "done".
+FORWARD, EDGES = 7, 6
+TOTAL = FORWARD + 1 + EDGES + 1
+
+
+def notes_graph():
+    a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
+    u = (b * c).named("u")
+    v = (a + u).named("v")
+    J = (3 * v).named("J")
+    return J, (a, b, c)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    J, _ = notes_graph()
+    return animate.write_html(J, tmp_path_factory.mktemp("page") / "J.html")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--no-first-run", "--window-size=1280,1000"]:
+        options.add_argument(argument)
+    options.binary_location = shutil.which("chromium")
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"),
+                              options=options)
+    yield driver
+    driver.quit()
+
+
+def current(driver):
+    """What the page shows now: counter, phase, sentence, and the frame's element."""
+    frame = driver.find_element(By.CSS_SELECTOR, "section.frame.current")
+    return {
+        "counter": driver.find_element(By.ID, "counter").text,
+        "phase": driver.find_element(By.ID, "phase").text,
+        "sentence": driver.find_element(By.ID, "sentence").text,
+        "frame": frame,
+    }
+
+
+def press(driver, key):
+    driver.find_element(By.TAG_NAME, "body").send_keys(key)
+
+
+def click(driver, button, times=1):
+    for _ in range(times):
+        driver.find_element(By.ID, button).click()
+
+
+# --- the file ---------------------------------------------------------------------
+
+def test_write_html_runs_the_backward_pass_and_returns_the_path(tmp_path):
+    J, (a, b, c) = notes_graph()
+    written = animate.write_html(J, tmp_path / "J.html")
+    assert written == tmp_path / "J.html" and written.exists()
+    assert (a.grad, b.grad, c.grad, J.grad) == (3.0, 6.0, 9.0, 1.0)
+    assert [p.name for p in tmp_path.iterdir()] == ["J.html"]
+
+
+def test_the_page_is_self_contained(page):
+    text = page.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc=", text)
+    assert not re.search(r"<link\b", text)
+    assert not re.search(r"<img\b", text)
+    assert "@import" not in text and "url(" not in text
+    # The only URLs are the SVG and XLink namespace names, which are never fetched.
+    assert set(re.findall(r"https?://[^\s\"'<>]*", text)) <= {
+        "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    assert set(re.findall(r'(\w+)="https?://', text)) <= {"xmlns", "xlink"}
+
+
+def test_every_picture_has_the_same_size_so_nothing_jumps(page):
+    text = page.read_text(encoding="utf-8")
+    boxes = re.findall(r'viewBox="([^"]*)"', text)
+    assert len(boxes) == TOTAL
+    assert len(set(boxes)) == 1
+
+
+def test_the_backward_frames_are_the_stepper_s_steps(page):
+    text = page.read_text(encoding="utf-8")
+    J, _ = notes_graph()
+    sentences = Stepper(J).sentences()
+    frames = re.findall(r'<section class="frame[^"]*" id="frame-\d+" data-index="\d+" '
+                        r'data-phase="backward" data-sentence="([^"]*)"', text)
+    unescape = lambda s: s.replace("&quot;", '"').replace("&lt;", "<").replace("&amp;", "&")
+    assert [unescape(s) for s in frames] == sentences
+
+
+def test_too_big_a_graph_is_refused_with_a_way_out(tmp_path):
+    x = Value(1.0, "x")
+    for _ in range(25):
+        x = x * 1.5          # 51 nodes
+    with pytest.raises(draw.GraphTooLargeError) as caught:
+        animate.write_html(x, tmp_path / "big.html")
+    assert "51 nodes" in str(caught.value) and "smaller graph" in str(caught.value)
+    assert not (tmp_path / "big.html").exists()
+
+
+def test_awkward_labels_cannot_break_the_page(tmp_path):
+    x = Value(2.0, '</script><b>"x" & y</b>')
+    y = (x * x).named("y")
+    text = animate.write_html(y, tmp_path / "y.html").read_text(encoding="utf-8")
+    assert "</script><b>" not in text
+    assert text.count("</script>") == 1       # only the page's own script ends
+
+
+# --- in the browser -------------------------------------------------------------------------
+
+def test_stepping_through_the_forward_pass(browser, page):
+    browser.get(page.as_uri())
+    shown = current(browser)
+    assert shown["counter"] == f"step 1 of {TOTAL}"
+    assert shown["phase"] == f"forward pass: node 1 of {FORWARD}"
+    assert shown["sentence"] == "n0 = 3.0: a constant, a plain number in the expression"
+    assert browser.find_element(By.ID, "prev").get_attribute("disabled") == "true"
+    click(browser, "next", 4)
+    shown = current(browser)
+    assert shown["counter"] == f"step 5 of {TOTAL}"
+    assert shown["sentence"].startswith("u = b * c = 3.0 * 2.0 = 6.0")
+    assert "∂u/∂b = 2.0, ∂u/∂c = 3.0" in shown["sentence"]
+    values = browser.find_element(By.ID, "values").text
+    assert "u = 6.0" in values and "v =" not in values
+
+
+def test_stepping_through_the_backward_pass_with_buttons_and_keys(browser, page):
+    browser.get(page.as_uri())
+    click(browser, "next", FORWARD)                 # past the forward pass
+    shown = current(browser)
+    assert shown["frame"].get_attribute("data-phase") == "start"
+    assert "dJ/dJ = 1.0" in shown["sentence"]
+
+    press(browser, Keys.ARROW_RIGHT)                # backward step 1: J's first edge, from 3
+    shown = current(browser)
+    assert shown["counter"] == f"step {FORWARD + 2} of {TOTAL}"
+    assert shown["phase"] == f"backward pass: edge 1 of {EDGES}"
+    assert shown["frame"].get_attribute("data-edge") == "n0->n6"
+    assert shown["sentence"] == ("dJ/dn0 += ∂J/∂n0 · dJ/dJ = 11.0 × 1.0 = 11.0  ->  "
+                                 "n0.grad = 11.0")
+
+    press(browser, Keys.ARROW_RIGHT)
+    click(browser, "next", 2)                       # backward step 4: u -> v
+    shown = current(browser)
+    frame = shown["frame"]
+    assert shown["phase"] == f"backward pass: edge 4 of {EDGES}"
+    assert frame.get_attribute("data-edge") == "n4->n5"
+    assert (frame.get_attribute("data-parent"), frame.get_attribute("data-child")) == ("u", "v")
+    assert shown["sentence"] == "dJ/du += ∂v/∂u · dJ/dv = 1.0 × 3.0 = 3.0  ->  u.grad = 3.0"
+    # In the picture: that edge and its two ends, and nothing else, are highlighted.
+    edge = frame.find_element(By.CSS_SELECTOR, "g.edge.highlight")
+    assert edge.get_attribute("textContent").strip().startswith("n4->n5_op")
+    ends = {g.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+            for g in frame.find_elements(By.CSS_SELECTOR, "g.node.highlight")}
+    assert ends == {"n4", "n5"}
+    assert len(frame.find_elements(By.CSS_SELECTOR, "g.edge.highlight")) == 1
+    # The gradients so far: u has just received 3, b and c nothing yet.
+    changed = browser.find_element(By.CSS_SELECTOR, "#values li.changed")
+    assert changed.text == "u.grad = 3.0"
+    values = browser.find_element(By.ID, "values").text
+    assert "a.grad = 3.0" in values and "b.grad = 0.0" in values and "c.grad = 0.0" in values
+    svg_text = frame.find_element(By.TAG_NAME, "svg").get_attribute("textContent")
+    assert "grad 3.0" in svg_text and "adds 1.0 × 3.0 = 3.0" in svg_text
+
+    press(browser, Keys.ARROW_LEFT)                 # back to step 3: v -> a
+    shown = current(browser)
+    assert shown["frame"].get_attribute("data-edge") == "n1->n5"
+    assert shown["sentence"] == "dJ/da += ∂v/∂a · dJ/dv = 1.0 × 3.0 = 3.0  ->  a.grad = 3.0"
+
+
+def test_the_end_and_the_play_button(browser, page):
+    browser.get(page.as_uri())
+    click(browser, "next", TOTAL + 3)               # extra presses stay at the end
+    shown = current(browser)
+    assert shown["counter"] == f"step {TOTAL} of {TOTAL}"
+    assert shown["frame"].get_attribute("data-phase") == "done"
+    assert "a.grad = 3.0, b.grad = 6.0, c.grad = 9.0" in shown["sentence"]
+    assert browser.find_element(By.ID, "next").get_attribute("disabled") == "true"
+    play = browser.find_element(By.ID, "play")
+    play.click()                                    # from the end, Play starts over
+    assert play.get_attribute("aria-pressed") == "true" and "Pause" in play.text
+    play.click()
+    assert play.get_attribute("aria-pressed") == "false" and "Play" in play.text

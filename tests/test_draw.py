@@ -1,0 +1,409 @@
+"""Drawing graphs: the DOT text on its own, the rendered SVG, the neuron view, and the refusals."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import graphviz
+import pytest
+
+import nn
+from autograd import Value, sweep, topological_order
+from autograd import draw
+from autograd.stepper import Stepper
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
+
+
+def notes_graph():
+    """The notes' J = 3(a + b·c) at a = 5, b = 3, c = 2 (topological order: 3, a, b, c, u, v, J)."""
+    a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
+    u = (b * c).named("u")
+    v = (a + u).named("v")
+    J = (3 * v).named("J")
+    return J
+
+
+def node_line(source, name):
+    """The DOT statement that declares node ``name``."""
+    match = re.search(rf"^\t+{re.escape(name)} \[.*$", source, re.MULTILINE)
+    assert match, f"no node {name} in the DOT"
+    return match.group(0)
+
+
+def label_of(line):
+    return re.search(r"label=<(.*?)> ", line).group(1)
+
+
+def edge_lines(source, tail, head):
+    return re.findall(rf"^\t+{re.escape(tail)} -> {re.escape(head)} \[.*$", source, re.MULTILINE)
+
+
+def svg_tree(svg):
+    return ET.fromstring(svg.encode("utf-8"))
+
+
+def svg_text_content(svg):
+    return " ".join("".join(element.itertext()) for element in svg_tree(svg).iter(f"{SVG}text"))
+
+
+# --- what a scalar drawing shows ------------------------------------------------------
+
+def test_before_backward_the_grads_say_not_computed_yet():
+    J = notes_graph()
+    source = draw.dot_source(J)
+    # Every box but the constant's (which shows just its number), and the heading.
+    assert source.count("grad: not computed yet") == 6 + 1
+    assert "grad: not computed yet — call backward()" in source
+    assert "grad 0.0" not in source
+    assert ">adds " not in source                         # no contribution before backward
+    assert "∂u/∂b = 2.0" in source and "∂J/∂v = 3.0" in source   # local derivatives are known
+
+
+def test_after_backward_values_grads_and_contributions():
+    J = notes_graph()
+    J.backward()
+    source = draw.dot_source(J)
+    assert "not computed yet" not in source
+    for name, data, grad in [("n1", "5.0", "3.0"), ("n2", "3.0", "6.0"), ("n3", "2.0", "9.0"),
+                             ("n4", "6.0", "3.0"), ("n5", "11.0", "3.0"), ("n6", "33.0", "1.0")]:
+        line = node_line(source, name)
+        assert f"data {data}<" in line and f"grad {grad}<" in line
+    # u = b·c: the edge from b carries ∂u/∂b = c = 2 and adds 2 × dJ/du = 2 × 3 = 6 to b.grad.
+    (edge,) = edge_lines(source, "n2", "n4_op")
+    assert "∂u/∂b = 2.0" in edge and "adds 2.0 × 3.0 = 6.0" in edge
+    (edge,) = edge_lines(source, "n0", "n6_op")
+    assert "∂J/∂n0 = 11.0" in edge and "adds 11.0 × 1.0 = 11.0" in edge
+
+
+@pytest.mark.parametrize("grads_known, shown, hidden", [
+    (True, "grad 0.0", "not computed yet"),       # before backward, forced: the zeros show
+    (False, "not computed yet", "grad 0.0"),
+])
+def test_grads_known_overrides_the_guess(grads_known, shown, hidden):
+    source = draw.dot_source(notes_graph(), grads_known=grads_known)
+    assert shown in source and hidden not in source
+
+
+def test_after_backward_grads_known_false_hides_them():
+    J = notes_graph()
+    J.backward()
+    source = draw.dot_source(J, grads_known=False)
+    assert "grad 3.0" not in source and "not computed yet" in source
+
+
+def test_nodes_are_named_by_topological_position_and_ops_are_their_own_nodes():
+    J = notes_graph()
+    source = draw.dot_source(J)
+    order = topological_order(J)
+    for position, node in enumerate(order):
+        line = node_line(source, f"n{position}")
+        if node.label:
+            assert f"<B>{node.label}</B>" in line
+    # Each op node carries the op's name and its formula as a tooltip.
+    assert 'label=<*>' in node_line(source, "n4_op")
+    assert "out = a·b" in node_line(source, "n4_op")
+    assert 'label=<+>' in node_line(source, "n5_op")
+    assert "out = a + b" in node_line(source, "n5_op")
+    assert edge_lines(source, "n4_op", "n4") and edge_lines(source, "n6_op", "n6")
+    assert not re.search(r"0x[0-9a-f]{6,}|\b\d{9,}\b", source)    # nothing from id()
+
+
+def test_an_unlabelled_node_is_called_as_the_stepper_calls_it():
+    a = Value(2.0, "a")
+    y = a * 4 + 1
+    source = draw.dot_source(y)
+    stepper_names = Stepper(y).names
+    assert stepper_names[y] == "n4"
+    assert "<I><FONT" in node_line(source, "n4") and ">n4<" in node_line(source, "n4")
+
+
+@pytest.mark.parametrize("make, local", [
+    (lambda a: a * a, "3.0"),      # ∂(a·a)/∂a through each slot is the other factor, a = 3
+    (lambda a: a + a, "1.0"),
+])
+def test_a_repeated_input_is_one_edge_per_slot(make, local):
+    a = Value(3.0, "a")
+    y = make(a).named("y")
+    y.backward()
+    source = draw.dot_source(y)
+    edges = edge_lines(source, "n0", "n1_op")
+    assert len(edges) == 2
+    assert all(f"∂y/∂a = {local}" in edge for edge in edges)
+    assert {re.search(r"id=(\S+)", edge).group(1) for edge in edges} == {"edge_n0_n1_0",
+                                                                        "edge_n0_n1_1"}
+
+
+def test_parameters_inputs_and_constants_look_different():
+    neuron = nn.Neuron(1, activation="tanh")
+    x = Value(0.5, "x")
+    out = neuron([x]) * 2
+    source = draw.dot_source(out)
+    order = topological_order(out)
+    looks = {}
+    for position, node in enumerate(order):
+        line = node_line(source, f"n{position}")
+        looks.setdefault(node.role, set()).add(
+            (re.search(r"shape=(\w+)", line).group(1), "peripheries=2" in line,
+             "filled" in line))
+    assert looks["parameter"] == {("box", True, False)}      # double border
+    assert looks["input"] == {("box", False, True)}          # grey fill
+    assert looks["constant"] == {("circle", False, True)}    # a small circle with the number
+    assert looks["result"] == {("box", False, False)}
+    constant_label = label_of(node_line(source, f"n{order.index(out.parents[1])}"))
+    assert ">2.0<" in constant_label and "data" not in constant_label   # compact
+
+
+# Every colour a drawing may use: greys, the Blues and Oranges of the gradient
+# scale, and the highlight.  Nothing red or green.
+ALLOWED_COLOURS = {c.lower() for c in (*draw._NEGATIVE, *draw._POSITIVE, draw.HIGHLIGHT)} | {
+    "#bdbdbd", "#636363", "#b0b0b0", "#6b6b6b", "#f0f0f0", "#404040", "#8c8c8c", "#e8e8e8",
+    "#f7f7f7", "#c8c8c8"}
+
+
+def test_grads_are_coloured_blue_below_zero_orange_above_on_a_colour_blind_safe_scale():
+    a, b = Value(0.5, "a"), Value(-3.0, "b")
+    y = (a * b).named("y")       # dy/da = b = -3 (blue), dy/db = a = 0.5 (orange)
+    y.backward()
+    source = draw.dot_source(y)
+    grad_a = re.search(r'BGCOLOR="(#\w+)"><FONT COLOR="\w+">grad -3.0', node_line(source, "n0"))
+    grad_b = re.search(r'BGCOLOR="(#\w+)"><FONT COLOR="\w+">grad 0.5', node_line(source, "n1"))
+    assert grad_a.group(1) in draw._NEGATIVE and grad_b.group(1) in draw._POSITIVE
+    # The larger size is the darker shade.
+    assert draw._NEGATIVE.index(grad_a.group(1)) > draw._POSITIVE.index(grad_b.group(1))
+    colours = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}", source)}
+    assert colours <= ALLOWED_COLOURS
+
+
+def test_the_legend_explains_shapes_and_colours():
+    J = notes_graph()
+    J.backward()
+    source = draw.dot_source(J)
+    for words in ["how to read this", "double border: a parameter", "grey box: an input",
+                  "small circle: a constant", "grad &lt; 0", "grad &gt; 0", "largest here: 11.0"]:
+        assert words in source
+
+
+# --- determinism and escaping -------------------------------------------------------------
+
+def test_the_same_graph_gives_byte_identical_dot_and_svg():
+    first, second = notes_graph(), notes_graph()
+    assert draw.dot_source(first) == draw.dot_source(second)
+    assert draw.svg_text(first) == draw.svg_text(second)
+    first.backward()
+    second.backward()
+    assert draw.dot_source(first) == draw.dot_source(second)
+    assert draw.svg_text(first).encode() == draw.svg_text(second).encode()
+
+
+def test_special_characters_in_labels_are_escaped():
+    awkward = '<x> & {y} | "z"\n'
+    x = Value(2.0, awkward)
+    y = (x * 3).named("back\\slash")
+    y.backward()
+    svg = draw.svg_text(y)
+    svg_tree(svg)                              # well-formed XML
+    text = svg_text_content(svg)
+    assert '<x> & {y} | "z"' in text
+    assert "back\\slash" in text and "back\\\\slash" not in text
+    assert '∂back\\slash/∂<x> & {y} | "z"' in text          # the edge label names both
+    tooltips = [element.get(XLINK_TITLE) for element in svg_tree(svg).iter(f"{SVG}a")]
+    assert any(tip.startswith('<x> & {y} | "z"\n (input)') for tip in tooltips)
+
+
+# --- highlight and forward frames -----------------------------------------------------------
+
+def test_highlight_draws_one_edge_and_its_ends_thick_and_purple():
+    J = notes_graph()
+    updates = []
+    sweep(J, on_edge=updates.append)
+    update = updates[3]                         # the edge u -> v (child v, slot 1)
+    assert (update.child.label, update.slot) == ("v", 1)
+    source = draw.dot_source(J, highlight=update)
+    (edge,) = edge_lines(source, "n4", "n5_op")
+    assert 'class="grad-edge highlight"' in edge and draw.HIGHLIGHT in edge and "penwidth=4" in edge
+    assert source.count(' highlight"') == 3             # the edge and its two ends
+    for name in ("n4", "n5"):
+        assert "highlight" in node_line(source, name)
+    assert draw.HIGHLIGHT in node_line(source, "n5_op")
+    assert draw.HIGHLIGHT not in node_line(source, "n4_op")
+    assert draw.dot_source(J, highlight=(update.child, update.slot)) == source
+
+
+def test_highlight_shows_contributions_only_for_edges_the_sweep_has_reached():
+    J = notes_graph()
+    updates = []
+    sweep(J, on_edge=updates.append)
+    stepper = Stepper(J)
+    stepper.next()
+    stepper.next()                               # J's two edges done; v's not yet
+    source = draw.dot_source(J, highlight=stepper.current)
+    assert ">adds " in edge_lines(source, "n0", "n6_op")[0]
+    assert ">adds " in edge_lines(source, "n5", "n6_op")[0]
+    assert ">adds " not in edge_lines(source, "n1", "n5_op")[0]
+    assert ">adds " not in edge_lines(source, "n2", "n4_op")[0]
+
+
+def test_stepper_draw_uses_to_digraph_with_the_current_step():
+    J = notes_graph()
+    stepper = Stepper(J)
+    stepper.next()
+    digraph = stepper.draw()
+    assert isinstance(digraph, graphviz.Digraph)
+    assert 'class="grad-edge highlight"' in edge_lines(digraph.source, "n0", "n6_op")[0]
+
+
+@pytest.mark.parametrize("highlight, error", [
+    ((Value(1.0), 0), ValueError),
+    ("not an edge", TypeError),
+])
+def test_a_highlight_outside_the_graph_is_refused(highlight, error):
+    with pytest.raises(error):
+        draw.dot_source(notes_graph(), highlight=highlight)
+
+
+def test_forward_upto_shows_the_first_nodes_only_and_no_grads():
+    J = notes_graph()
+    J.backward()
+    source = draw.dot_source(J, forward_upto=3)         # 3, a, b computed; c, u, v, J not
+    for position in (1, 2):
+        assert "data …" not in node_line(source, f"n{position}")
+    for position in (3, 4, 5, 6):
+        line = node_line(source, f"n{position}")
+        assert "data …" in line and "dashed" in line
+    assert not re.search(r"grad -?\d", source) and "not computed yet" not in source
+    assert ">adds " not in source and "forward pass: 3 of 7 nodes computed" in source
+    assert "highlight" in node_line(source, "n2")      # b, just computed
+
+
+# --- refusals and errors ---------------------------------------------------------------------
+
+def test_a_big_graph_is_refused_in_the_scalar_view_with_a_way_out():
+    x = Value(1.0, "x")
+    for _ in range(150):
+        x = x * 1.01        # 301 nodes: each step adds a constant and a product
+    with pytest.raises(draw.GraphTooLargeError) as caught:
+        draw.dot_source(x)
+    message = str(caught.value)
+    assert "301 nodes" in message and "view='neurons'" in message
+    assert isinstance(caught.value, ValueError)
+    with pytest.raises(draw.GraphTooLargeError):
+        draw.save_svg(x, "never-written.svg", max_nodes=100)
+    assert "digraph" in draw.dot_source(x, max_nodes=400)
+
+
+def test_missing_dot_is_a_named_error_saying_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))       # no dot here
+    J = notes_graph()
+    with pytest.raises(draw.DotNotFoundError) as caught:
+        draw.save_svg(J, tmp_path / "J.svg")
+    message = str(caught.value)
+    for words in ["apt-get install graphviz", "brew install graphviz",
+                  "https://graphviz.org/download/", "dot_source()"]:
+        assert words in message
+    assert isinstance(caught.value, RuntimeError)
+    with pytest.raises(draw.DotNotFoundError):
+        draw.svg_text(J)
+    assert "digraph" in draw.dot_source(J)           # still works
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_svg_writes_exactly_the_file_asked_for(tmp_path):
+    J = notes_graph()
+    J.backward()
+    written = draw.save_svg(J, tmp_path / "J.svg")
+    assert written == tmp_path / "J.svg"
+    assert [p.name for p in tmp_path.iterdir()] == ["J.svg"]
+    assert svg_tree(written.read_text(encoding="utf-8")).tag == f"{SVG}svg"
+    assert "grad 9.0" in svg_text_content(written.read_text(encoding="utf-8"))
+
+
+def test_to_digraph_is_the_dot_source_and_shows_itself_in_jupyter():
+    J = notes_graph()
+    digraph = draw.to_digraph(J, title="J = 3(a + b·c)")
+    assert digraph.source == draw.dot_source(J, title="J = 3(a + b·c)")
+    assert "image/svg+xml" in digraph._repr_mimebundle_()
+    assert "J = 3(a + b·c)" in digraph.source
+
+
+def test_unknown_view_is_refused():
+    with pytest.raises(ValueError, match="view"):
+        draw.dot_source(notes_graph(), view="tensors")
+
+
+# --- the neuron view -------------------------------------------------------------------------
+
+def neuron_boxes(svg):
+    """[(label, layer, index, y)] for every neuron box in a rendered neuron view."""
+    boxes = []
+    for group in svg_tree(svg).iter(f"{SVG}g"):
+        if "neuron" not in (group.get("class") or "").split():
+            continue
+        first = next(group.iter(f"{SVG}text"))
+        layer, index = re.match(r"[az]\[(\d+)\]_(\d+)", first.text).groups()
+        boxes.append((first.text, int(layer), int(index), float(first.get("y"))))
+    return boxes
+
+
+def assert_neurons_in_order_top_to_bottom(boxes):
+    for layer in {layer for _, layer, _, _ in boxes}:
+        column = sorted((y, index) for _, l, index, y in boxes if l == layer)
+        assert [index for _, index in column] == sorted(index for _, index in column)
+
+
+def test_two_moons_network_is_drawn_one_box_per_neuron():
+    model = nn.MLP(2, [16, 16, 1])
+    score = model([0.5, -0.25])[0]
+    loss = nn.hinge([score], [1]).named("L")
+    loss.backward()
+    assert len(topological_order(loss)) > draw.MAX_SCALAR_NODES
+    with pytest.raises(draw.GraphTooLargeError):
+        draw.dot_source(loss)
+    source = draw.dot_source(loss, view="neurons")
+    assert len(re.findall(r'class="?neuron\b', source)) == 33
+    for words in ["layer 1 (hidden, relu, 16 neurons)", "layer 2 (hidden, relu, 16 neurons)",
+                  "layer 3 (output, linear, 1 neuron)", "inputs (2)"]:
+        assert words in source
+    assert "value parameter" not in source          # weights and biases are folded in
+    # 2·16 + 16·16 + 16 weighted arrows, coloured by the weight's sign.
+    assert len(re.findall(r"tooltip=\"weight ", source)) == 32 + 256 + 16
+    svg = draw.svg_text(loss, view="neurons")
+    boxes = neuron_boxes(svg)
+    assert len(boxes) == 33
+    assert_neurons_in_order_top_to_bottom(boxes)
+    assert re.search(r"∂a -?\d", svg_text_content(svg))
+
+
+def test_a_digits_network_folds_its_64_inputs_into_a_grid():
+    model = nn.MLP(64, [32, 10])
+    pixels = [((i * 7) % 17) / 16 for i in range(64)]
+    logits = model(pixels)
+    loss = nn.cross_entropy(logits, 3).named("loss")
+    loss.backward()
+    source = draw.dot_source(loss, view="neurons")
+    assert "x_1 … x_64" in source and "(8 per row)" in source
+    assert source.count("FIXEDSIZE") >= 2 * 64          # data grid and grad grid
+    assert len(re.findall(r"^\t+inputs -> ", source, re.MULTILINE)) == 32   # one per neuron
+    arrows = len(re.findall(r"^\t+\S+ -> \S+ \[", source, re.MULTILINE))
+    assert arrows < 32 + 32 * 10 + 10 + 60               # not one per weight of layer 1
+    svg = draw.svg_text(loss, view="neurons")
+    boxes = neuron_boxes(svg)
+    assert len(boxes) == 42
+    assert_neurons_in_order_top_to_bottom(boxes)
+
+
+def test_the_neuron_view_before_backward_and_forward():
+    model = nn.MLP(3, [4, 2])
+    outputs = model([1.0, 2.0, 3.0])
+    total = (outputs[0] + outputs[1]).named("total")
+    source = draw.dot_source(total, view="neurons")
+    assert "not computed yet" in source and not re.search(r">∂a -?\d", source)
+    assert 'label="layer 2 (output, linear, 2 neurons)"' in source
+    assert "total" in source                     # the node after the network, drawn plainly
+    early = draw.dot_source(total, view="neurons", forward_upto=5)
+    assert "z …" in early
+
+
+def test_the_neuron_view_needs_neurons():
+    with pytest.raises(ValueError, match="z\\[l\\]_j"):
+        draw.dot_source(notes_graph(), view="neurons")
