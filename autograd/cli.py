@@ -22,6 +22,7 @@ import sys
 from . import ops
 from .explain import explain, format_number
 from .grad_mode import no_grad
+from .graph import topological_order
 from .value import CONSTANT, Value
 
 __all__ = ["main", "build_parser", "parse_expression", "evaluate", "ExpressionError",
@@ -538,31 +539,35 @@ def _report(arguments, text, names, variables, root):
 
 
 def _write_svg(root, path):
-    from .draw import DotNotFoundError, GraphTooLargeError, save_svg
-    try:
-        written = save_svg(root, path)
-    except DotNotFoundError as error:
-        _say_error(f"--svg: {error}")
-        return 1
-    except GraphTooLargeError as error:
-        _say_error(f"--svg: {error}")
-        return 1
-    except OSError as error:
-        _say_error(f"--svg: cannot write {path}: {error.strerror or error}")
-        return 1
-    print(f"wrote {written}")
-    return 0
+    from .draw import save_svg
+    return _write_file("--svg", path, lambda: save_svg(root, path))
 
 
 def _write_html(root, path, title):
     from .animate import write_html
+
+    def write():
+        # The page replays the backward pass from its start, and leaves
+        # accumulate over sweeps (as with backward()), so the gradients the
+        # first sweep left are cleared; otherwise the page would show them doubled.
+        # write_html leaves them as backward() gives them.
+        for node in topological_order(root):
+            node.grad = 0.0
+        return write_html(root, path, title=title)
+
+    return _write_file("--html", path, write)
+
+
+def _write_file(flag, path, write):
+    """Run ``write()``; print where it wrote, or one line saying why it could not. Returns the status."""
+    from .draw import DotNotFoundError, GraphTooLargeError
     try:
-        written = write_html(root, path, title=title)
-    except OSError as error:
-        _say_error(f"--html: cannot write {path}: {error.strerror or error}")
+        written = write()
+    except (DotNotFoundError, GraphTooLargeError) as error:
+        _say_error(f"{flag}: {error}")
         return 1
-    except ValueError as error:      # e.g. a graph too large to animate
-        _say_error(f"--html: {error}")
+    except OSError as error:
+        _say_error(f"{flag}: cannot write {path}: {error.strerror or error}")
         return 1
     print(f"wrote {written}")
     return 0

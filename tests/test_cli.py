@@ -178,7 +178,7 @@ def test_svg_without_dot_says_how_to_install_it(capsys, tmp_path, monkeypatch):
 
 def test_svg_to_an_unwritable_place(capsys, tmp_path):
     status, _, err = run(capsys, *J_ARGS, "--svg", str(tmp_path / "no" / "such" / "g.svg"))
-    assert status == 1 and "cannot write" in err
+    assert status == 1 and "--svg: cannot write" in err
 
 
 def test_html_is_written_with_its_frames(capsys, tmp_path):
@@ -188,8 +188,20 @@ def test_html_is_written_with_its_frames(capsys, tmp_path):
     assert f"wrote {path}" in out
     page = path.read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith("<!doctype html")
-    assert page.count("<svg") >= 7          # the start, and one frame per edge update (6)
-    assert "3*(a + b*c)" in page
+    assert "f = 3*(a + b*c)" in page
+    # 7 nodes forward, the start of the backward pass, 6 edge updates, and the end
+    assert page.count('<section class="frame') == 15
+    assert page.count('data-phase="backward"') == 6
+    # The page starts its backward pass from zero, although the command swept once already.
+    assert "a.grad = 3.0, b.grad = 6.0, c.grad = 9.0" in page
+    assert "3.0 + 3.0" not in page
+
+
+def test_html_of_a_graph_too_large_to_animate(capsys, tmp_path):
+    status, out, err = run(capsys, "a" + " + a" * 60, "a=1", "--html", str(tmp_path / "x.html"))
+    assert status == 1
+    assert "--html: this graph has" in err and "Traceback" not in err
+    assert "df/da = 61" in out
 
 
 def test_help(capsys):
