@@ -321,6 +321,12 @@ _SCRIPT = """
     sentence.textContent = frame.dataset.sentence;
     values.innerHTML = frame.querySelector("ul.values").innerHTML;
     document.body.dataset.current = String(index);
+    // Bring the highlighted edge (or the node just computed) into view when
+    // the picture is wider than the window.
+    var marked = frame.querySelector("g.edge.highlight") || frame.querySelector("g.node.highlight");
+    if (marked && marked.scrollIntoView) {
+      marked.scrollIntoView({block: "nearest", inline: "center"});
+    }
     prev.disabled = index === 0;
     next.disabled = index === frames.length - 1;
     if (index === frames.length - 1) { stop(); }
@@ -349,6 +355,13 @@ _SCRIPT = """
       if (timer === null) { start(); } else { stop(); }
       event.preventDefault();
     }
+  });
+  // A wide graph shrinks to fit the window, but never below 70% of its size:
+  // beyond that its numbers would be too small to read, so the picture scrolls.
+  frames.forEach(function (frame) {
+    var svg = frame.querySelector("svg");
+    var width = parseFloat(svg.getAttribute("width"));
+    if (width) { svg.style.minWidth = (0.7 * width) + "pt"; }
   });
   show(0);
 })();

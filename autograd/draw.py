@@ -751,7 +751,9 @@ class _Drawing:
         # From the right side of a box to the left side of the next: steep arrows
         # then never cut through the boxes of a tall column.
         attributes = {"class": "grad-edge", "tailport": "e", "headport": "w", "arrowsize": "0.4"}
-        if weight is None or not math.isfinite(weight):
+        if not self.computed(child):
+            attributes.update(color=_FADED, penwidth="0.6", style="dashed")
+        elif weight is None or not math.isfinite(weight):
             attributes.update(color="#bdbdbd", penwidth="0.6")
         else:
             share = abs(weight) / largest if largest else 0.0
