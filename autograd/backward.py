@@ -5,6 +5,9 @@ sweep, so they cannot disagree: the stepper records the edge updates that the
 sweep makes and replays them.
 """
 
+import contextlib
+import gc
+
 from .graph import topological_order
 
 __all__ = ["backward", "sweep", "EdgeUpdate"]
@@ -66,6 +69,26 @@ def seed_gradients(order):
         root.grad += 1.0
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Switch off Python's cyclic garbage collector for the length of a sweep.
+
+    A sweep allocates (the topological sort's stack and visited set) while a
+    whole graph is alive, and allocations trigger collections that walk every
+    live node again, looking for reference cycles that a graph does not have:
+    that was half the time of backward() on a chain of a million nodes.  The
+    collector is switched back on afterwards, even after an exception, and
+    only if it was on before: the user's program is left as it was.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def sweep(root, on_edge=None):
     """Run the chain rule from ``root`` down to every leaf; return the topological order.
 
@@ -82,22 +105,24 @@ def sweep(root, on_edge=None):
     Returns:
         list of Values in topological order (root last).
     """
-    order = topological_order(root)
-    seed_gradients(order)
-    if on_edge is None:
-        # The hot path: no bookkeeping beyond the chain rule itself.
+    with _collector_paused():
+        order = topological_order(root)
+        seed_gradients(order)
+        if on_edge is None:
+            # The hot path: no bookkeeping beyond the chain rule itself.
+            for node in reversed(order):
+                upstream_grad = node.grad
+                for parent, local_grad in zip(node.parents, node.local_grads):
+                    parent.grad += local_grad * upstream_grad
+            return order
         for node in reversed(order):
             upstream_grad = node.grad
-            for parent, local_grad in zip(node.parents, node.local_grads):
+            for slot, (parent, local_grad) in enumerate(zip(node.parents, node.local_grads)):
+                before = parent.grad
                 parent.grad += local_grad * upstream_grad
+                on_edge(EdgeUpdate(node, slot, parent, local_grad, upstream_grad, before,
+                                   parent.grad))
         return order
-    for node in reversed(order):
-        upstream_grad = node.grad
-        for slot, (parent, local_grad) in enumerate(zip(node.parents, node.local_grads)):
-            before = parent.grad
-            parent.grad += local_grad * upstream_grad
-            on_edge(EdgeUpdate(node, slot, parent, local_grad, upstream_grad, before, parent.grad))
-    return order
 
 
 def backward(root):
