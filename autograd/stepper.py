@@ -386,6 +386,9 @@ class Stepper:
         """
         from . import draw   # drawing needs the graphviz package; stepping does not
         kw.setdefault("highlight", self.current)
+        # Before the first step only the root's gradient (1) is known; drawing
+        # the rest as results would show zeros as if they were computed.
+        kw.setdefault("grads_known", self.position > 0)
         return draw.to_digraph(self.root, **kw)
 
     def __repr__(self):

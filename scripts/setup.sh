@@ -17,7 +17,8 @@ command -v python3 >/dev/null || need+=(python3)
 python3 -c "import ensurepip" 2>/dev/null || need+=(python3-venv)
 command -v dot >/dev/null || need+=(graphviz)
 if [ "$what" = test ]; then
-  command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v chromedriver >/dev/null || need+=(chromium-driver)
   command -v tmux >/dev/null || need+=(tmux)
 fi
 if [ ${#need[@]} -gt 0 ]; then
