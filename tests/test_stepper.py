@@ -254,8 +254,9 @@ def test_draw_highlights_the_current_step(monkeypatch):
     assert s.draw() == "a digraph"
     s.next()
     s.draw(view="scalar", title="step 1")
-    assert calls == [(J, {"highlight": None}),
-                     (J, {"highlight": s.steps[0], "view": "scalar", "title": "step 1"})]
+    assert calls == [(J, {"highlight": None, "grads_known": False}),
+                     (J, {"highlight": s.steps[0], "grads_known": True, "view": "scalar",
+                          "title": "step 1"})]
 
 
 # --- random graphs: the stepper replays exactly what backward() does --------------------
