@@ -17,6 +17,9 @@ images, for a fast check), ``--out DIR`` for files the tour writes.
 import argparse
 import os
 
+import nn
+from autograd import Value
+
 from . import activations, digits, graph, neuron, nudge, two_layer
 from ._common import DEFAULT_OUT_DIR, banner
 
@@ -50,29 +53,95 @@ def section_activations(args):
     activations.show()
 
 
-def pictures(out_dir):
-    """Write the tour's pictures (graphs drawn by chainrule) into ``out_dir``; return their paths.
+def _write_pictures(out_dir, writers):
+    """Run each (file name, writer) pair into ``out_dir``; return the paths written.
 
-    The hook for drawings of the graphs above; it writes nothing yet.
+    Without Graphviz's ``dot`` the tour still runs: it says how to install it
+    and skips the pictures.
+    """
+    from autograd.draw import DotNotFoundError
+
+    os.makedirs(out_dir, exist_ok=True)
+    paths = []
+    for name, write in writers:
+        path = os.path.join(out_dir, name)
+        try:
+            write(path)
+        except DotNotFoundError as error:
+            print(f"  (no pictures: {error})")
+            break
+        paths.append(path)
+    return paths
+
+
+def pictures(out_dir):
+    """Write the pictures of the graphs above into ``out_dir``; return their paths.
+
+    * ``J.svg``: J = 3(a + b·c) after backward(), each edge with its local
+      derivative and contribution;
+    * ``J-steps.html``: the page that plays J's forward and backward pass edge by edge;
+    * ``neuron.svg``: the single neuron's graph over the notes' three points, with its loss.
 
     Returns:
         list of str (paths written).
     """
-    return []
+    from autograd import animate, draw
+
+    def write_j(path):
+        nodes = graph.build_graph()
+        nodes["J"].backward()
+        draw.save_svg(nodes["J"], path, title="J = 3(a + b·c) after backward()")
+
+    def write_j_page(path):
+        nodes = graph.build_graph()
+        animate.write_html(nodes["J"], path, title="J = 3(a + b·c): the backward pass, edge by edge")
+
+    def write_neuron(path):
+        single = neuron.make_neuron()
+        inputs = [Value(x, f"x_{i}") for i, x in enumerate(neuron.XS, start=1)]
+        loss = nn.binary_cross_entropy([single([x]) for x in inputs], neuron.YS).named("L")
+        loss.backward()
+        draw.save_svg(loss, path, title="one sigmoid neuron, three examples, mean cross-entropy L")
+
+    return _write_pictures(out_dir, [("J.svg", write_j), ("J-steps.html", write_j_page),
+                                     ("neuron.svg", write_neuron)])
 
 
-def section_pictures(args):
-    paths = pictures(args.out)
+def network_picture(model, image, label, out_dir):
+    """Draw the trained digits MLP on one test image, neuron by neuron; return the paths written.
+
+    The loss for that image is back-propagated first, so each neuron shows its
+    activation a[l]_j and its gradient dL/da[l]_j.
+    """
+    from autograd import draw
+
+    def write(path):
+        loss = nn.cross_entropy(model(image), label).named("L")
+        model.zero_grad()
+        loss.backward()
+        draw.save_svg(loss, path, view="neurons",
+                      title=f"the trained MLP(64, [32, 10]) on a test image of a {label}")
+
+    return _write_pictures(out_dir, [("digits-mlp.svg", write)])
+
+
+def _print_paths(out_dir, paths):
     if paths:
         print()
-        print(f"Pictures written to {args.out}:")
+        print(f"Pictures written to {out_dir} (open them in a browser):")
         for path in paths:
             print(f"  {path}")
 
 
+def section_pictures(args):
+    _print_paths(args.out, pictures(args.out))
+
+
 def section_digits(args):
     banner(6, "Training a network: handwritten digits", "000_*, 001_*")
-    digits.report(args.epochs, quick=args.quick)
+    result = digits.report(args.epochs, quick=args.quick)
+    _, test_x, _, test_y = digits.load_digits_split()
+    _print_paths(args.out, network_picture(result.model, test_x[0], test_y[0], args.out))
 
 
 SECTIONS = (section_graph, section_nudge, section_neuron, section_two_layer,
