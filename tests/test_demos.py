@@ -140,6 +140,19 @@ def test_tour_quick_as_a_subprocess(tmp_path):
     assert "(450 held-out images)" in out
     assert "training time:" in out
     assert "test accuracy:" in out
+    # the pictures: named in the output, written, and well-formed
+    for name in ("J.svg", "J-steps.html", "neuron.svg", "digits-mlp.svg"):
+        path = tmp_path / name
+        assert str(path) in out
+        assert path.stat().st_size > 1000
+    import xml.etree.ElementTree as ElementTree
+    for name in ("J.svg", "neuron.svg", "digits-mlp.svg"):
+        root = ElementTree.parse(tmp_path / name).getroot()
+        assert root.tag.endswith("svg")
+    svg_text = (tmp_path / "J.svg").read_text()
+    assert "J" in svg_text and "33.0" in svg_text and "grad 9.0" in svg_text
+    page = (tmp_path / "J-steps.html").read_text()
+    assert "<svg" in page and "<script" in page and "src=\"http" not in page
 
 
 def test_tour_sections_are_in_the_notes_order():
