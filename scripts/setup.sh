@@ -4,7 +4,7 @@
 # virtual environment in .venv with chainrule and its extras.
 #
 #   bash scripts/setup.sh demos   # to run the demos
-#   bash scripts/setup.sh test    # to run the demos and the test suite
+#   bash scripts/setup.sh test    # to run the demos, the benchmark and the test suite
 #
 # Works as root (CI) and as a normal user with sudo; apt-get runs only for
 # what is missing.
@@ -30,6 +30,6 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-if [ "$what" = test ]; then extras="demos,test"; else extras="demos"; fi
+if [ "$what" = test ]; then extras="demos,test,bench"; else extras="demos"; fi
 .venv/bin/python -m pip install -q -e ".[$extras]"
 echo "setup: ready (.venv with chainrule[$extras])"
