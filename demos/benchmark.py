@@ -173,18 +173,6 @@ def _count_micrograd_nodes(root):
     return len(seen)
 
 
-def _count_torch_nodes(root):
-    """Nodes of a PyTorch scalar graph: the backward functions reachable from the root, plus its leaves."""
-    seen = set()
-    stack = [root.grad_fn]
-    while stack:
-        function = stack.pop()
-        if function is not None and function not in seen:
-            seen.add(function)
-            stack.extend(next_function for next_function, _ in function.next_functions)
-    return len(seen)
-
-
 @contextmanager
 def _recursion_limit(limit):
     """Raise Python's recursion limit for a block (micrograd's sort recurses once per node), then restore it."""
@@ -232,14 +220,19 @@ def _check_same_work(title, runs):
 # --- micrograd, with the two functions its 0.1.0 release lacks --------------------------
 
 def _micrograd():
-    return require("micrograd.engine", "the benchmark (pip install 'chainrule[bench]')"), \
-        require("micrograd.nn", "the benchmark")
+    """micrograd's engine and nn modules, or an error that says how to install them."""
+    try:
+        import micrograd.engine
+        import micrograd.nn
+    except ModuleNotFoundError as error:
+        raise ModuleNotFoundError("the benchmark compares chainrule with micrograd 0.1.0: "
+                                  f"pip install 'chainrule[bench]' ({error})") from None
+    return micrograd.engine, micrograd.nn
 
 
 def _micrograd_exp(x):
     """e^x as a micrograd node, written the way micrograd writes its own ops (0.1.0 has no exp)."""
-    engine, _ = _micrograd()
-    out = engine.Value(math.exp(x.data), (x,), "exp")
+    out = type(x)(math.exp(x.data), (x,), "exp")
 
     def _backward():
         x.grad += out.data * out.grad
@@ -249,8 +242,7 @@ def _micrograd_exp(x):
 
 def _micrograd_log(x):
     """ln x as a micrograd node, in micrograd's style (0.1.0 has no log)."""
-    engine, _ = _micrograd()
-    out = engine.Value(math.log(x.data), (x,), "log")
+    out = type(x)(math.log(x.data), (x,), "log")
 
     def _backward():
         x.grad += (1.0 / x.data) * out.grad
@@ -283,8 +275,12 @@ def _moons(sizes, repeats, torch):
     inputs, labels = load_moons()
     inputs, labels = inputs[:sizes.moons_points], labels[:sizes.moons_points]
     engine, micrograd_nn = _micrograd()
-    random.seed(1337)                                   # micrograd's demo seeds its weights so
+    # micrograd's demo seeds Python's random with 1337 before making its MLP,
+    # which draws from it; the caller's random state is put back afterwards.
+    state = random.getstate()
+    random.seed(1337)
     micrograd_model = micrograd_nn.MLP(2, [16, 16, 1])
+    random.setstate(state)
     initial = [float(p.data) for p in micrograd_model.parameters()]
     model = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
     steps = sizes.moons_steps
@@ -294,14 +290,18 @@ def _moons(sizes, repeats, torch):
             parameter.data = data
             parameter.grad = 0.0
 
-    def micrograd_step(k):
-        # micrograd's demo.ipynb, its loss() and update, line for line.
+    def micrograd_loss():
+        # micrograd's demo.ipynb, its loss(), line for line.
         X = [list(map(engine.Value, xrow)) for xrow in inputs]
         scores = list(map(micrograd_model, X))
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(labels, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = ALPHA * sum((p * p for p in micrograd_model.parameters()))
-        total_loss = data_loss + reg_loss
+        return data_loss + reg_loss
+
+    def micrograd_step(k):
+        # ... and its training loop's step.
+        total_loss = micrograd_loss()
         micrograd_model.zero_grad()
         total_loss.backward()
         learning_rate = 1.0 - 0.9 * k / 100
@@ -338,45 +338,7 @@ def _moons(sizes, repeats, torch):
 
     runners = {CHAINRULE: run_chainrule, MICROGRAD: run_micrograd}
     if torch is not None:
-        torch_parameters = [torch.tensor(data, dtype=torch.float64, requires_grad=True)
-                            for data in initial]
-        torch_inputs = [[torch.tensor(x, dtype=torch.float64) for x in row] for row in inputs]
-
-        def torch_model(row):
-            # micrograd's MLP on scalar tensors, with the same parameter order.
-            activations, index = row, 0
-            for layer, (n_in, n_out) in enumerate(((2, 16), (16, 16), (16, 1))):
-                outputs = []
-                for _ in range(n_out):
-                    weights = torch_parameters[index:index + n_in]
-                    bias = torch_parameters[index + n_in]
-                    index += n_in + 1
-                    z = sum((w * a for w, a in zip(weights, activations)), bias)
-                    outputs.append(z.relu() if layer < 2 else z)
-                activations = outputs
-            return activations[0]
-
-        def run_torch():
-            with torch.no_grad():
-                for parameter, data in zip(torch_parameters, initial):
-                    parameter.fill_(data)
-            losses = []
-            start = time.perf_counter()
-            for k in range(steps):
-                scores = [torch_model(row) for row in torch_inputs]
-                hinge_losses = [(1 + -y * s).relu() for y, s in zip(labels, scores)]
-                total = sum(hinge_losses) * (1.0 / len(hinge_losses)) + \
-                    ALPHA * sum(p * p for p in torch_parameters)
-                for parameter in torch_parameters:
-                    parameter.grad = None
-                total.backward()
-                with torch.no_grad():
-                    for parameter in torch_parameters:
-                        parameter -= (1.0 - 0.9 * k / 100) * parameter.grad
-                losses.append(total.item())
-            return {"seconds": (time.perf_counter() - start) / steps, "losses": losses}
-        runners[TORCH] = run_torch
-
+        runners[TORCH] = _torch_moons_runner(torch, initial, inputs, labels, steps)
     results = _alternate(runners, repeats)
 
     reset(model.parameters())
@@ -386,13 +348,7 @@ def _moons(sizes, repeats, torch):
     chainrule_nodes = len(topological_order(loss)) - len(initial)
     del loss
 
-    def micrograd_graph():
-        X = [list(map(engine.Value, xrow)) for xrow in inputs]
-        scores = list(map(micrograd_model, X))
-        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(labels, scores)]
-        return sum(losses) * (1.0 / len(losses)) + \
-            ALPHA * sum((p * p for p in micrograd_model.parameters()))
-    micrograd_bytes, loss = _graph_memory(micrograd_graph)
+    micrograd_bytes, loss = _graph_memory(micrograd_loss)
     micrograd_nodes = _count_micrograd_nodes(loss) - len(initial)
     del loss
 
@@ -405,6 +361,49 @@ def _moons(sizes, repeats, torch):
     title = (f"two-moons training step ({len(inputs)} points, MLP 2-16-16-1, "
              f"{steps} step{'s' * (steps > 1)})")
     return Workload(1, title, "per step", 1, runs, _check_same_work(title, runs)), model, inputs
+
+
+def _torch_moons_runner(torch, initial, inputs, labels, steps):
+    """The two-moons step on PyTorch scalar tensors: micrograd's MLP and loss, one tensor per number."""
+    torch_parameters = [torch.tensor(data, dtype=torch.float64, requires_grad=True)
+                        for data in initial]
+    torch_inputs = [[torch.tensor(x, dtype=torch.float64) for x in row] for row in inputs]
+
+    def torch_model(row):
+        # micrograd's MLP on scalar tensors, with the same parameter order.
+        activations, index = row, 0
+        for layer, (n_in, n_out) in enumerate(((2, 16), (16, 16), (16, 1))):
+            outputs = []
+            for _ in range(n_out):
+                weights = torch_parameters[index:index + n_in]
+                bias = torch_parameters[index + n_in]
+                index += n_in + 1
+                z = sum((w * a for w, a in zip(weights, activations)), bias)
+                outputs.append(z.relu() if layer < 2 else z)
+            activations = outputs
+        return activations[0]
+
+    def run_torch():
+        with torch.no_grad():
+            for parameter, data in zip(torch_parameters, initial):
+                parameter.fill_(data)
+        losses = []
+        start = time.perf_counter()
+        for k in range(steps):
+            scores = [torch_model(row) for row in torch_inputs]
+            hinge_losses = [(1 + -y * s).relu() for y, s in zip(labels, scores)]
+            total = sum(hinge_losses) * (1.0 / len(hinge_losses)) + \
+                ALPHA * sum(p * p for p in torch_parameters)
+            for parameter in torch_parameters:
+                parameter.grad = None
+            total.backward()
+            with torch.no_grad():
+                for parameter in torch_parameters:
+                    parameter -= (1.0 - 0.9 * k / 100) * parameter.grad
+            losses.append(total.item())
+        return {"seconds": (time.perf_counter() - start) / steps, "losses": losses}
+    return run_torch
+
 
 
 # --- workload 2: a chain a million nodes deep ---------------------------------------------
@@ -733,9 +732,11 @@ def format_report(report):
         f"{min(report.repeats, report.sizes.digits_repeats)}); times are medians.  Objects that "
         "exist before the runs (the imported libraries) are frozen out of the garbage "
         "collector's way (gc.freeze()), so that no engine's time depends on which libraries "
-        "are loaded.  A node is one Value "
-        "(one micrograd Value; one PyTorch autograd node); chainrule makes one node per "
-        "neuron's weighted sum Σw·a+b, where micrograd makes two per input.",
+        "are loaded.  A node is one Value in either engine (leaves made before the timed "
+        "work, such as parameters, are not counted); chainrule makes one node per neuron's "
+        "weighted sum Σw·a+b, where micrograd makes two per input, so chainrule's nodes are "
+        "fewer and larger.  Memory is what tracemalloc sees allocated by building one graph; "
+        "PyTorch's graph lives in C++, out of its sight, so PyTorch gets times only.",
         "",
         "| workload | engine | time | chainrule is | nodes per graph | nodes/s | bytes per node "
         "| graph memory |",
