@@ -11,7 +11,7 @@ Where things live:
 """
 
 from .backward import EdgeUpdate, sweep
-from .graph import topological_order
+from .graph import node_names, topological_order
 from .grad_mode import is_grad_enabled, no_grad
 from .numeric import GradcheckError, GradcheckReport, gradcheck, numerical_grad
 from .ops import OPS, Op
@@ -19,7 +19,7 @@ from .value import Value, sum_values, weighted_sum
 
 __all__ = [
     "Value", "sum_values", "weighted_sum",
-    "topological_order", "sweep", "EdgeUpdate",
+    "topological_order", "node_names", "sweep", "EdgeUpdate",
     "no_grad", "is_grad_enabled",
     "numerical_grad", "gradcheck", "GradcheckError", "GradcheckReport",
     "Op", "OPS",

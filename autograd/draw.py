@@ -50,7 +50,7 @@ import re
 import graphviz
 
 from .backward import EdgeUpdate
-from .graph import topological_order
+from .graph import node_names, topological_order
 
 __all__ = [
     "dot_source", "to_digraph", "save_svg", "svg_text",
@@ -202,7 +202,7 @@ class _Drawing:
         self.root = root
         self.order = topological_order(root)
         self.position = {node: i for i, node in enumerate(self.order)}
-        self.names = {node: node.label or f"n{i}" for i, node in enumerate(self.order)}
+        self.names = node_names(root, self.order)
         self.frame = frame if frame is not None else _Frame()
         self.lengths = {}
         self.forward_upto = forward_upto

@@ -17,7 +17,7 @@ import math
 from typing import NamedTuple
 
 from .backward import sweep
-from .graph import topological_order
+from .graph import node_names, topological_order
 from .value import Value
 
 __all__ = ["chain_paths", "explain", "node_names", "format_number",
@@ -109,40 +109,6 @@ class ChainPaths(NamedTuple):
 
 
 # --- names and numbers ---------------------------------------------------------
-
-def node_names(root):
-    """Name every node of ``root``'s graph: its label, or ``n<position>`` in the topological order.
-
-    The drawings name nodes by the same positions, so ``n4`` here is ``n4``
-    there.  A label used by several nodes gets its position too, ``x(n3)``, so
-    that every name is unique.
-
-    Args:
-        root: a Value.
-
-    Returns:
-        dict mapping each Value to its name (str).
-
-    >>> a = Value(2.0, "a")
-    >>> y = a * 3
-    >>> sorted(node_names(y).values())
-    ['a', 'n1', 'n2']
-    """
-    order = topological_order(root)
-    uses = {}
-    for node in order:
-        if node.label:
-            uses[node.label] = uses.get(node.label, 0) + 1
-    names = {}
-    for position, node in enumerate(order):
-        if not node.label:
-            names[node] = f"n{position}"
-        elif uses[node.label] > 1:
-            names[node] = f"{node.label}(n{position})"
-        else:
-            names[node] = node.label
-    return names
-
 
 def format_number(x):
     """Show a float briefly: whole numbers in full, others to 6 significant digits.

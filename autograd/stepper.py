@@ -26,7 +26,7 @@ done: 6 of 6 steps
 """
 
 from .backward import sweep
-from .graph import topological_order
+from .graph import node_names, topological_order
 from .value import Value
 
 __all__ = ["Stepper", "sentence", "node_names", "format_number", "Message", "require_value"]
@@ -82,28 +82,6 @@ def require_value(root, who):
                         f"{len(root)} Value{'s' if len(root) != 1 else ''}; {hint}")
     raise TypeError(f"{who} needs a Value (the output to differentiate), "
                     f"got {type(root).__name__} {root!r}")
-
-
-def node_names(root):
-    """Name every node of ``root``'s graph: its label, or ``n<position>`` in the topological order.
-
-    The positions are those of :func:`autograd.topological_order`, the same
-    numbering the drawings use, so ``n4`` in a sentence is ``n4`` in a picture.
-
-    Args:
-        root: a Value.
-
-    Returns:
-        dict mapping each Value to its name (str).
-
-    >>> from autograd import Value
-    >>> a = Value(2.0, "a")
-    >>> names = node_names(a * 3)
-    >>> [names[node] for node in names]
-    ['a', 'n1', 'n2']
-    """
-    return {node: node.label or f"n{position}"
-            for position, node in enumerate(topological_order(root))}
 
 
 def sentence(update, root_name=None, names=None):
@@ -239,7 +217,7 @@ class Stepper:
         self.root = root
         self.steps = []
         order = sweep(root, on_edge=self.steps.append)
-        self.names = {node: node.label or f"n{position}" for position, node in enumerate(order)}
+        self.names = node_names(root, order)
         self.root_name = self.names[root]
         self.total = len(self.steps)
         # Wind back to the start: undoing every update in reverse order leaves

@@ -20,7 +20,7 @@ J = 33.0 (grad 1.0)  [*]
       └─(∂u/∂c = 3.0)─ c = 2.0 (grad 9.0)  [input]
 """
 
-from .graph import topological_order
+from .graph import node_names, topological_order
 from .stepper import Message, format_number, require_value
 
 __all__ = ["text_tree", "print_tree"]
@@ -87,9 +87,10 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
         raise ValueError(f"text_tree: max_depth must be 0 or more (or None), got {max_depth}")
     order = topological_order(root)
     position = {node: i for i, node in enumerate(order)}
+    names = node_names(root, order)
 
     def name(node):
-        return node.label or f"n{position[node]}"
+        return names[node]
 
     if show_grad is None:
         grads_known = root.grad != 0
@@ -108,6 +109,7 @@ def text_tree(root, *, show_grad=None, max_nodes=100, max_depth=None):
         return f"{name(node)} = {format_number(node.data)}{grad}  [{kind}]"
 
     def reference(node):
+        # a labelled node also gets its position, so it can be found in a drawing
         return f"↑ see {node.label} (n{position[node]})" if node.label else f"↑ see {name(node)}"
 
     lines = []
