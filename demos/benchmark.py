@@ -552,7 +552,9 @@ def _digits(sizes, repeats):
     model = nn.MLP(64, [32, 10], activation="relu", seed=0)
     initial = [p.data for p in model.parameters()]
     engine, micrograd_nn = _micrograd()
+    state = random.getstate()        # micrograd's MLP draws from Python's random: leave it as found
     micrograd_model = micrograd_nn.MLP(64, [32, 10])   # its last layer is linear, as ours
+    random.setstate(state)
     micrograd_inputs = [list(map(engine.Value, x)) for x in train_x]
 
     def reset(parameters):
