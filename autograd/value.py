@@ -220,7 +220,7 @@ def _describe(node):
 
 def _operand(other, op, this):
     """Turn the other side of an operation into a Value (a number becomes a constant leaf)."""
-    if type(other) is Value or isinstance(other, Value):   # the first test is the cheap common case
+    if isinstance(other, Value):
         return other
     if isinstance(other, bool) or not isinstance(other, numbers.Real):
         raise TypeError(f"cannot apply '{op}' to {_describe(this)} and {type(other).__name__} "
