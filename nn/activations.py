@@ -1,6 +1,6 @@
 """Activation functions by name, and softmax over a list of Values."""
 
-from autograd import Value, sum_values
+from autograd import Value, ops, sum_values
 
 __all__ = ["ACTIVATIONS", "activation_named", "softmax"]
 
@@ -17,6 +17,16 @@ ACTIVATIONS = {
     "tanh": Value.tanh,
 }
 """Name -> function of one Value returning a Value (``linear`` returns its input)."""
+
+ACTIVATION_RULES = {
+    "linear": None,
+    "relu": ops.RELU,
+    "leaky_relu": ops.leaky_relu_with(0.01),
+    "sigmoid": ops.SIGMOID,
+    "tanh": ops.TANH,
+}
+"""Name -> the row of autograd's table each activation applies (None for linear), whose
+``forward`` a neuron runs on plain floats under ``no_grad()``."""
 
 
 def activation_named(name):

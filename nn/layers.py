@@ -12,13 +12,14 @@ Each neuron's weighted sum is one node (op ``Σw·a+b``); see ``autograd.weighte
 """
 
 import math
+import operator
 import random
 
 from autograd import Value, weighted_sum
 from autograd.grad_mode import _GradMode
 from autograd.value import PARAMETER
 
-from .activations import activation_named
+from .activations import ACTIVATION_RULES, activation_named
 from .module import Module
 
 __all__ = ["Neuron", "Layer", "MLP"]
@@ -30,13 +31,17 @@ def _parameter(data, label):
     return parameter
 
 
+_data_of = operator.attrgetter("data")
+
+
 def _as_values(inputs):
     return [x if isinstance(x, Value) else Value(x) for x in inputs]
 
 
-def _check_inputs(inputs, n_inputs, who):
+def _check_inputs(inputs, n_inputs, module):
     if len(inputs) != n_inputs:
-        raise ValueError(f"{who} takes {n_inputs} inputs, got {len(inputs)}")
+        # repr(module) only here: building it on every call cost as much as a neuron's sum.
+        raise ValueError(f"{module!r} takes {n_inputs} inputs, got {len(inputs)}")
 
 
 class Neuron(Module):
@@ -71,12 +76,15 @@ class Neuron(Module):
             raise ValueError(f"Neuron needs n_inputs >= 1, got {n_inputs!r}")
         self.activation_name = activation
         self.activation = activation_named(activation)
+        self._activation_rule = ACTIVATION_RULES[activation]
         self.layer, self.index = layer, index
         rng = rng if rng is not None else random.Random(seed)
         bound = 1.0 / math.sqrt(n_inputs)
         self.w = [_parameter(rng.uniform(-bound, bound), f"w[{layer}]_{i},{index}")
                   for i in range(1, n_inputs + 1)]
         self.b = _parameter(0.0, f"b[{layer}]_{index}")
+        # The labels of its two nodes, made once rather than on every forward pass.
+        self._z_label, self._a_label = f"z[{layer}]_{index}", f"a[{layer}]_{index}"
 
     @property
     def n_inputs(self):
@@ -84,23 +92,27 @@ class Neuron(Module):
 
     def __call__(self, inputs):
         """Forward pass: list of n_inputs Values or numbers -> one Value."""
-        _check_inputs(inputs, len(self.w), repr(self))
+        _check_inputs(inputs, len(self.w), self)
         if not _GradMode.enabled:
             return Value(self._forward_numbers([float(x) for x in inputs]))
-        z = weighted_sum(self.w, _as_values(inputs), self.b).named(f"z[{self.layer}]_{self.index}")
+        return self._forward_values(_as_values(inputs))
+
+    def _forward_values(self, inputs):
+        # inputs: list of Values (a Layer converts them once for all its neurons).
+        z = weighted_sum(self.w, inputs, self.b).named(self._z_label)
         if self.activation_name == "linear":
             return z
-        return self.activation(z).named(f"a[{self.layer}]_{self.index}")
+        return self.activation(z).named(self._a_label)
 
     def _forward_numbers(self, inputs):
         # Under no_grad a neuron has no graph to build, so it works on plain
         # floats; the same rules from the table, without a node per step.
-        z = self.b.data
-        for w, a in zip(self.w, inputs):
-            z += w.data * a
-        if self.activation_name == "linear":
+        # inputs: list of floats.  The same sum as the Σw·a+b row, with the
+        # weights' data read and multiplied in C (map) rather than in a Python loop.
+        z = sum(map(operator.mul, map(_data_of, self.w), inputs), self.b.data)
+        if self._activation_rule is None:
             return z
-        return self.activation(Value(z)).data
+        return self._activation_rule.forward(z)
 
     def parameters(self):
         """Return [w[l]_1,j, ..., w[l]_n,j, b[l]_j]: n_inputs + 1 Values."""
@@ -144,10 +156,15 @@ class Layer(Module):
 
     def __call__(self, inputs):
         """Forward pass: list of n_inputs Values or numbers -> list of n_outputs Values."""
-        _check_inputs(inputs, self.n_inputs, repr(self))
-        if _GradMode.enabled:
-            inputs = _as_values(inputs)   # once, not once per neuron
-        return [neuron(inputs) for neuron in self.neurons]
+        _check_inputs(inputs, self.n_inputs, self)
+        if not _GradMode.enabled:
+            return [Value(a) for a in self._forward_numbers([float(x) for x in inputs])]
+        inputs = _as_values(inputs)   # once, not once per neuron
+        return [neuron._forward_values(inputs) for neuron in self.neurons]
+
+    def _forward_numbers(self, inputs):
+        # Under no_grad: floats in, floats out, no Value in between.
+        return [neuron._forward_numbers(inputs) for neuron in self.neurons]
 
     def parameters(self):
         """Return every neuron's parameters, neuron by neuron: n_outputs·(n_inputs + 1) Values."""
@@ -200,6 +217,13 @@ class MLP(Module):
 
     def __call__(self, inputs):
         """Forward pass: list of n_inputs Values or numbers -> list of layer_sizes[-1] Values."""
+        if not _GradMode.enabled:
+            # No graph to build: floats from layer to layer, Values only at the end.
+            _check_inputs(inputs, self.n_inputs, self)
+            numbers = [float(x) for x in inputs]
+            for layer in self.layers:
+                numbers = layer._forward_numbers(numbers)
+            return [Value(a) for a in numbers]
         for layer in self.layers:
             inputs = layer(inputs)
         return inputs
