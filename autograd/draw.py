@@ -419,10 +419,7 @@ class _Drawing:
                           color=_FADED if not self.computed(node) else _EDGE)
 
     def _derivative_text(self, child, slot):
-        op = child.op
-        if op.arity is not None:
-            return op.derivatives[slot]
-        return "; ".join(op.derivatives)
+        return child.op.derivative_text(slot, len(child.parents))
 
     def _scalar_edge(self, child, slot, parent, child_name, source=None):
         """The edge parent -> child's op node, labelled with its derivative (``source``: the box drawn for the parent)."""

@@ -57,14 +57,31 @@ class Op(str):
     (6.0, (2.0, 3.0))
     """
 
-    def __new__(cls, name, forward, local_grads, formula, derivatives, arity):
+    def __new__(cls, name, forward, local_grads, formula, derivatives, arity, pattern_of_slot=None):
         op = super().__new__(cls, name)
         op.forward = forward
         op.local_grads = local_grads
         op.formula = formula
         op.derivatives = tuple(derivatives)
         op.arity = arity
+        # For an n-ary op whose inputs fall into groups (weights, inputs, bias):
+        # pattern_of_slot(slot, n_inputs) -> which of ``derivatives`` applies.
+        op.pattern_of_slot = pattern_of_slot
         return op
+
+    def derivative_text(self, slot, n_inputs):
+        """The local-derivative rule, as text, for the input in ``slot`` of ``n_inputs``.
+
+        >>> WEIGHTED_SUM.derivative_text(0, 5), WEIGHTED_SUM.derivative_text(4, 5)
+        ('∂z/∂w_i = a_i', '∂z/∂b = 1')
+        >>> MUL.derivative_text(1, 2), SUM.derivative_text(7, 9)
+        ('∂out/∂b = a', '∂out/∂x_i = 1')
+        """
+        if self.pattern_of_slot is not None:
+            return self.derivatives[self.pattern_of_slot(slot, n_inputs)]
+        if self.arity is None:
+            return self.derivatives[0]
+        return self.derivatives[slot]
 
 
 # --- helpers that work on floats and on Values alike --------------------------
@@ -258,8 +275,11 @@ def _weighted_sum_grads(*parts_and_out):
     n = (len(parts_and_out) - 2) // 2
     weights, inputs = parts_and_out[:n], parts_and_out[n:2 * n]
     return (*inputs, *weights, 1.0)
+def _weighted_sum_pattern(slot, n_inputs):
+    n = (n_inputs - 1) // 2          # parents: (w_1..w_n, a_1..a_n, b)
+    return 0 if slot < n else 1 if slot < 2 * n else 2
 WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
-                  ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None)
+                  ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None, _weighted_sum_pattern)
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,

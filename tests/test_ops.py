@@ -141,3 +141,15 @@ def test_numerical_grad_central_difference():
     assert estimate == pytest.approx(12.0, abs=1e-7)
     with no_grad():
         assert Value(2.0) ** 3 is not None
+
+
+def test_each_slot_has_its_derivative_text():
+    # the drawings' edge tooltips read the rule for one input from the table
+    for op in OPS.values():
+        if op.arity is not None:
+            assert [op.derivative_text(slot, op.arity) for slot in range(op.arity)] == list(op.derivatives)
+    z = weighted_sum([Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)], Value(0.5))
+    texts = [z.op.derivative_text(slot, len(z.parents)) for slot in range(len(z.parents))]
+    assert texts == ["∂z/∂w_i = a_i"] * 2 + ["∂z/∂a_i = w_i"] * 2 + ["∂z/∂b = 1"]
+    total = sum_values([Value(1.0)] * 3)
+    assert total.op.derivative_text(2, 3) == "∂out/∂x_i = 1"
