@@ -11,19 +11,13 @@ from selenium.webdriver.common.keys import Keys
 
 from autograd import Value, animate, draw
 from autograd.stepper import Stepper
+from notes_example import notes_graph
 
 # J = 3(a + b·c): topological order 3 (n0), a, b, c, u (n4), v (n5), J (n6);
 # 7 forward pictures, the start of the backward pass, 6 edges, and "done".
 FORWARD, EDGES = 7, 6
 TOTAL = FORWARD + 1 + EDGES + 1
 
-
-def notes_graph():
-    a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
-    u = (b * c).named("u")
-    v = (a + u).named("v")
-    J = (3 * v).named("J")
-    return J, (a, b, c)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +63,7 @@ def click(driver, button, times=1):
 # --- the file ---------------------------------------------------------------------
 
 def test_write_html_runs_the_backward_pass_and_returns_the_path(tmp_path):
-    J, (a, b, c) = notes_graph()
+    J, (a, b, c, _, _) = notes_graph()
     written = animate.write_html(J, tmp_path / "J.html")
     assert written == tmp_path / "J.html" and written.exists()
     assert (a.grad, b.grad, c.grad, J.grad) == (3.0, 6.0, 9.0, 1.0)

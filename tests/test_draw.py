@@ -10,18 +10,11 @@ import nn
 from autograd import Value, sweep, topological_order
 from autograd import draw
 from autograd.stepper import Stepper
+from notes_example import notes_graph
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
 
-
-def notes_graph():
-    """The notes' J = 3(a + b·c) at a = 5, b = 3, c = 2 (topological order: 3, a, b, c, u, v, J)."""
-    a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
-    u = (b * c).named("u")
-    v = (a + u).named("v")
-    J = (3 * v).named("J")
-    return J
 
 
 def node_line(source, name):
@@ -50,7 +43,7 @@ def svg_text_content(svg):
 # --- what a scalar drawing shows ------------------------------------------------------
 
 def test_before_backward_the_grads_say_not_computed_yet():
-    J = notes_graph()
+    J = notes_graph()[0]
     source = draw.dot_source(J)
     # Every box but the constant's (which shows just its number), and the heading.
     assert source.count("grad: not computed yet") == 6 + 1
@@ -61,7 +54,7 @@ def test_before_backward_the_grads_say_not_computed_yet():
 
 
 def test_after_backward_values_grads_and_contributions():
-    J = notes_graph()
+    J = notes_graph()[0]
     J.backward()
     source = draw.dot_source(J)
     assert "not computed yet" not in source
@@ -81,19 +74,19 @@ def test_after_backward_values_grads_and_contributions():
     (False, "not computed yet", "grad 0.0"),
 ])
 def test_grads_known_overrides_the_guess(grads_known, shown, hidden):
-    source = draw.dot_source(notes_graph(), grads_known=grads_known)
+    source = draw.dot_source(notes_graph()[0], grads_known=grads_known)
     assert shown in source and hidden not in source
 
 
 def test_after_backward_grads_known_false_hides_them():
-    J = notes_graph()
+    J = notes_graph()[0]
     J.backward()
     source = draw.dot_source(J, grads_known=False)
     assert "grad 3.0" not in source and "not computed yet" in source
 
 
 def test_nodes_are_named_by_topological_position_and_ops_are_their_own_nodes():
-    J = notes_graph()
+    J = notes_graph()[0]
     source = draw.dot_source(J)
     order = topological_order(J)
     for position, node in enumerate(order):
@@ -176,7 +169,7 @@ def test_grads_are_coloured_blue_below_zero_orange_above_on_a_colour_blind_safe_
 
 
 def test_the_legend_explains_shapes_and_colours():
-    J = notes_graph()
+    J = notes_graph()[0]
     J.backward()
     source = draw.dot_source(J)
     for words in ["how to read this", "double border: a parameter", "grey box: an input",
@@ -187,7 +180,7 @@ def test_the_legend_explains_shapes_and_colours():
 # --- determinism and escaping -------------------------------------------------------------
 
 def test_the_same_graph_gives_byte_identical_dot_and_svg():
-    first, second = notes_graph(), notes_graph()
+    first, second = notes_graph()[0], notes_graph()[0]
     assert draw.dot_source(first) == draw.dot_source(second)
     assert draw.svg_text(first) == draw.svg_text(second)
     first.backward()
@@ -214,7 +207,7 @@ def test_special_characters_in_labels_are_escaped():
 # --- highlight and forward frames -----------------------------------------------------------
 
 def test_highlight_draws_one_edge_and_its_ends_thick_and_purple():
-    J = notes_graph()
+    J = notes_graph()[0]
     updates = []
     sweep(J, on_edge=updates.append)
     update = updates[3]                         # the edge u -> v (child v, slot 1)
@@ -231,7 +224,7 @@ def test_highlight_draws_one_edge_and_its_ends_thick_and_purple():
 
 
 def test_highlight_shows_contributions_only_for_edges_the_sweep_has_reached():
-    J = notes_graph()
+    J = notes_graph()[0]
     updates = []
     sweep(J, on_edge=updates.append)
     stepper = Stepper(J)
@@ -245,7 +238,7 @@ def test_highlight_shows_contributions_only_for_edges_the_sweep_has_reached():
 
 
 def test_stepper_draw_uses_to_digraph_with_the_current_step():
-    J = notes_graph()
+    J = notes_graph()[0]
     stepper = Stepper(J)
     stepper.next()
     digraph = stepper.draw()
@@ -259,11 +252,11 @@ def test_stepper_draw_uses_to_digraph_with_the_current_step():
 ])
 def test_a_highlight_outside_the_graph_is_refused(highlight, error):
     with pytest.raises(error):
-        draw.dot_source(notes_graph(), highlight=highlight)
+        draw.dot_source(notes_graph()[0], highlight=highlight)
 
 
 def test_forward_upto_shows_the_first_nodes_only_and_no_grads():
-    J = notes_graph()
+    J = notes_graph()[0]
     J.backward()
     source = draw.dot_source(J, forward_upto=3)         # 3, a, b computed; c, u, v, J not
     for position in (1, 2):
@@ -294,7 +287,7 @@ def test_a_big_graph_is_refused_in_the_scalar_view_with_a_way_out():
 
 def test_missing_dot_is_a_named_error_saying_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))       # no dot here
-    J = notes_graph()
+    J = notes_graph()[0]
     with pytest.raises(draw.DotNotFoundError) as caught:
         draw.save_svg(J, tmp_path / "J.svg")
     message = str(caught.value)
@@ -309,7 +302,7 @@ def test_missing_dot_is_a_named_error_saying_how_to_install_it(monkeypatch, tmp_
 
 
 def test_save_svg_writes_exactly_the_file_asked_for(tmp_path):
-    J = notes_graph()
+    J = notes_graph()[0]
     J.backward()
     written = draw.save_svg(J, tmp_path / "J.svg")
     assert written == tmp_path / "J.svg"
@@ -319,7 +312,7 @@ def test_save_svg_writes_exactly_the_file_asked_for(tmp_path):
 
 
 def test_to_digraph_is_the_dot_source_and_shows_itself_in_jupyter():
-    J = notes_graph()
+    J = notes_graph()[0]
     digraph = draw.to_digraph(J, title="J = 3(a + b·c)")
     assert digraph.source == draw.dot_source(J, title="J = 3(a + b·c)")
     assert "image/svg+xml" in digraph._repr_mimebundle_()
@@ -328,7 +321,7 @@ def test_to_digraph_is_the_dot_source_and_shows_itself_in_jupyter():
 
 def test_unknown_view_is_refused():
     with pytest.raises(ValueError, match="view"):
-        draw.dot_source(notes_graph(), view="tensors")
+        draw.dot_source(notes_graph()[0], view="tensors")
 
 
 # --- the neuron view -------------------------------------------------------------------------
@@ -406,4 +399,4 @@ def test_the_neuron_view_before_backward_and_forward():
 
 def test_the_neuron_view_needs_neurons():
     with pytest.raises(ValueError, match="z\\[l\\]_j"):
-        draw.dot_source(notes_graph(), view="neurons")
+        draw.dot_source(notes_graph()[0], view="neurons")

@@ -10,6 +10,7 @@ import sys
 
 import pexpect
 import pytest
+from notes_example import J_TREE_AFTER_BACKWARD
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 PROMPT = ">>> "
@@ -77,15 +78,7 @@ def test_a_learner_steps_through_the_notes_graph(repl):
     assert repl.type("a.grad, b.grad, c.grad") == "(3.0, 6.0, 9.0)"
 
     repl.type("from autograd.tree import text_tree")
-    tree = "\n".join([
-        "J = 33.0 (grad 1.0)  [*]",
-        "├─(∂J/∂n0 = 11.0)─ n0 = 3.0 (grad 11.0)  [constant]",
-        "└─(∂J/∂v = 3.0)─ v = 11.0 (grad 3.0)  [+]",
-        "   ├─(∂v/∂a = 1.0)─ a = 5.0 (grad 3.0)  [input]",
-        "   └─(∂v/∂u = 1.0)─ u = 6.0 (grad 3.0)  [*]",
-        "      ├─(∂u/∂b = 2.0)─ b = 3.0 (grad 6.0)  [input]",
-        "      └─(∂u/∂c = 3.0)─ c = 2.0 (grad 9.0)  [input]",
-    ])
+    tree = J_TREE_AFTER_BACKWARD
     assert repl.type("print(text_tree(J))") == tree
     assert repl.type("text_tree(J)") == tree          # a tree at the prompt too, not an escaped string
 

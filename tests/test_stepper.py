@@ -12,15 +12,8 @@ from hypothesis import strategies as st
 import autograd
 from autograd import OPS, Value, sum_values, sweep, topological_order, weighted_sum
 from autograd.stepper import Message, Stepper, format_number, node_names, sentence
+from notes_example import notes_graph
 
-
-def notes_graph():
-    """The notes' J = 3(a + b·c) at a = 5, b = 3, c = 2, labelled as in the notes."""
-    a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
-    u = (b * c).named("u")
-    v = (a + u).named("v")
-    J = (3 * v).named("J")
-    return J, (a, b, c, u, v)
 
 
 # The constant 3 in 3·v has no label: it is n0, the first node in topological order.
