@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 
+NOTATIONS = ("infix", "prefix", "power", "call")
+
+
 class Op(str):
     """One row of the table: an operation's name, forward rule and local-derivative rule.
 
@@ -50,22 +53,35 @@ class Op(str):
         derivatives: the local derivatives as text, one per input
             (for n-ary ops, one pattern).
         arity: the number of inputs, or ``None`` for any number.
+        notation: how views write the op applied to its inputs: ``"infix"``
+            (``a + b``), ``"prefix"`` (``-a``), ``"power"`` (``x^2``: the
+            symbol follows the input) or ``"call"`` (``tanh(x)``).
+        symbol: what views print for the op in that notation (``"·"`` for
+            ``*``, ``"^2"`` for ``**2``); the name itself when not given.
+        pattern_of_slot: for an n-ary op whose inputs fall into groups
+            (weights, inputs, bias), ``pattern_of_slot(slot, n_inputs)``
+            says which of ``derivatives`` applies to an input.
 
     >>> MUL, MUL.formula, MUL.derivatives
     ('*', 'out = a·b', ('∂out/∂a = b', '∂out/∂b = a'))
+    >>> MUL.notation, MUL.symbol, EXP.notation
+    ('infix', '·', 'call')
     >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
     (6.0, (2.0, 3.0))
     """
 
-    def __new__(cls, name, forward, local_grads, formula, derivatives, arity, pattern_of_slot=None):
+    def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
+                notation="call", symbol=None, pattern_of_slot=None):
+        if notation not in NOTATIONS:
+            raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         op = super().__new__(cls, name)
         op.forward = forward
         op.local_grads = local_grads
         op.formula = formula
         op.derivatives = tuple(derivatives)
         op.arity = arity
-        # For an n-ary op whose inputs fall into groups (weights, inputs, bias):
-        # pattern_of_slot(slot, n_inputs) -> which of ``derivatives`` applies.
+        op.notation = notation
+        op.symbol = name if symbol is None else symbol
         op.pattern_of_slot = pattern_of_slot
         return op
 
@@ -103,17 +119,20 @@ def log(x):
 # out = a + b
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
-ADD = Op("+", _add, _add_grads, "out = a + b", ("∂out/∂a = 1", "∂out/∂b = 1"), 2)
+ADD = Op("+", _add, _add_grads, "out = a + b", ("∂out/∂a = 1", "∂out/∂b = 1"), 2,
+         notation="infix", symbol="+")
 
 # out = a - b
 def _sub(a, b): return a - b
 def _sub_grads(a, b, out): return (1.0, -1.0)
-SUB = Op("-", _sub, _sub_grads, "out = a - b", ("∂out/∂a = 1", "∂out/∂b = -1"), 2)
+SUB = Op("-", _sub, _sub_grads, "out = a - b", ("∂out/∂a = 1", "∂out/∂b = -1"), 2,
+         notation="infix", symbol="−")
 
 # out = a · b
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
-MUL = Op("*", _mul, _mul_grads, "out = a·b", ("∂out/∂a = b", "∂out/∂b = a"), 2)
+MUL = Op("*", _mul, _mul_grads, "out = a·b", ("∂out/∂a = b", "∂out/∂b = a"), 2,
+         notation="infix", symbol="·")
 
 
 # out = a / b; the derivative reuses out = a/b: ∂out/∂b = -a/b² = -out/b
@@ -122,12 +141,14 @@ def _div(a, b):
         raise ZeroDivisionError("division by zero")
     return a / b
 def _div_grads(a, b, out): return (1.0 / b, -out / b)
-DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂b = -a/b²"), 2)
+DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂b = -a/b²"), 2,
+         notation="infix", symbol="/")
 
 # out = -a
 def _neg(a): return -a
 def _neg_grads(a, out): return (-1.0,)
-NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1)
+NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1,
+         notation="prefix", symbol="−")
 
 
 def _power(base, exponent):
@@ -159,7 +180,7 @@ def _pow_grads(x, y, out):
         d_exponent = math.nan
     return (d_base, d_exponent)
 POW = Op("**", _power, _pow_grads, "out = x^y",
-         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2)
+         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2, notation="infix", symbol="^")
 
 
 @functools.lru_cache(maxsize=256)
@@ -186,7 +207,7 @@ def power_by(n):
         return (n * x ** (n - 1),)
 
     return Op(f"**{shown}", forward, local_grads, f"out = x^{shown}",
-              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1)
+              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}")
 
 
 # out = e^x; its derivative is itself.
@@ -279,7 +300,8 @@ def _weighted_sum_pattern(slot, n_inputs):
     n = (n_inputs - 1) // 2          # parents: (w_1..w_n, a_1..a_n, b)
     return 0 if slot < n else 1 if slot < 2 * n else 2
 WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
-                  ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None, _weighted_sum_pattern)
+                  ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None,
+                  pattern_of_slot=_weighted_sum_pattern)
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
