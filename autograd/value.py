@@ -4,7 +4,7 @@ import numbers
 
 from . import ops
 from .backward import sweep
-from .grad_mode import _GradMode
+from .grad_mode import RECORDING, current_mode
 
 __all__ = ["Value", "sum_values", "weighted_sum"]
 
@@ -243,6 +243,15 @@ def _node(data, op, parents, local_grads, role):
     return node
 
 
+def _node_in_other_mode(op, parents, inputs, out):
+    """The result node under ``no_grad()``: a leaf holding only its data.
+
+    Kept out of ``_unary``, ``_binary`` and ``_apply`` so that the usual case,
+    recording, costs one read of the mode and one identity test.
+    """
+    return _node(out, "", (), (), INPUT)
+
+
 def _failed(op, parents, error):
     """The op's error, reworded to name the op and its operands."""
     operands = " and ".join(_describe(parent) for parent in parents)
@@ -253,7 +262,9 @@ def _failed(op, parents, error):
 # passes here.  _unary and _binary do exactly what _apply does for one and two
 # parents, with the rules from the same table, but pass the parents' data
 # straight to the rules instead of building a list of inputs and unpacking it
-# (about a third less time per node; see demos/benchmark.py).
+# (about a third less time per node; see demos/benchmark.py).  Each reads the
+# mode of its thread or task once (grad_mode.py): recording, the usual case,
+# is one C call and one identity test; no_grad() is handled out of line.
 
 def _unary(op, a):
     """``_apply(op, (a,))``, for one parent."""
@@ -262,9 +273,9 @@ def _unary(op, a):
         out = op.forward(x)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, (a,), error) from None
-    if _GradMode.enabled:
+    if current_mode() is RECORDING:
         return _node(out, op, (a,), op.local_grads(x, out), RESULT)
-    return _node(out, "", (), (), INPUT)
+    return _node_in_other_mode(op, (a,), (x,), out)
 
 
 def _binary(op, a, b):
@@ -274,9 +285,9 @@ def _binary(op, a, b):
         out = op.forward(x, y)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, (a, b), error) from None
-    if _GradMode.enabled:
+    if current_mode() is RECORDING:
         return _node(out, op, (a, b), op.local_grads(x, y, out), RESULT)
-    return _node(out, "", (), (), INPUT)
+    return _node_in_other_mode(op, (a, b), (x, y), out)
 
 
 def _apply(op, parents):
@@ -292,9 +303,9 @@ def _apply(op, parents):
         out = op.forward(*inputs)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, parents, error) from None
-    if _GradMode.enabled:
+    if current_mode() is RECORDING:
         return _node(out, op, parents, op.local_grads(*inputs, out), RESULT)
-    return _node(out, "", (), (), INPUT)
+    return _node_in_other_mode(op, parents, inputs, out)
 
 
 def sum_values(values):

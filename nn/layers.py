@@ -16,7 +16,7 @@ import operator
 import random
 
 from autograd import Value, weighted_sum
-from autograd.grad_mode import _GradMode
+from autograd.grad_mode import NOT_RECORDING, current_mode
 from autograd.value import PARAMETER
 
 from .activations import ACTIVATION_RULES, activation_named
@@ -93,7 +93,9 @@ class Neuron(Module):
     def __call__(self, inputs):
         """Forward pass: list of n_inputs Values or numbers -> one Value."""
         _check_inputs(inputs, len(self.w), self)
-        if not _GradMode.enabled:
+        # Plain no_grad() only: under detect_anomaly() every step must go
+        # through the checked ops, so the Values path below is taken.
+        if current_mode() is NOT_RECORDING:
             return Value(self._forward_numbers([float(x) for x in inputs]))
         return self._forward_values(_as_values(inputs))
 
@@ -157,7 +159,7 @@ class Layer(Module):
     def __call__(self, inputs):
         """Forward pass: list of n_inputs Values or numbers -> list of n_outputs Values."""
         _check_inputs(inputs, self.n_inputs, self)
-        if not _GradMode.enabled:
+        if current_mode() is NOT_RECORDING:
             return [Value(a) for a in self._forward_numbers([float(x) for x in inputs])]
         inputs = _as_values(inputs)   # once, not once per neuron
         return [neuron._forward_values(inputs) for neuron in self.neurons]
@@ -222,7 +224,7 @@ class MLP(Module):
 
     def __call__(self, inputs):
         """Forward pass: list of n_inputs Values or numbers -> list of layer_sizes[-1] Values."""
-        if not _GradMode.enabled:
+        if current_mode() is NOT_RECORDING:
             # No graph to build: floats from layer to layer, Values only at the end.
             _check_inputs(inputs, self.n_inputs, self)
             numbers = list(map(float, inputs))
