@@ -6,10 +6,12 @@ Where things live:
 * ``value.py``: the node, ``Value``;
 * ``graph.py``: the topological order;
 * ``backward.py``: the backward sweep (the chain rule);
-* ``grad_mode.py``: ``no_grad()``;
+* ``grad_mode.py``: ``no_grad()``, per thread and asyncio task;
+* ``anomaly.py``: ``detect_anomaly()``, which stops at the first NaN or infinity;
 * ``numeric.py``: the nudge (central differences) and ``gradcheck``.
 """
 
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .backward import EdgeUpdate, sweep
 from .graph import node_names, topological_order
 from .grad_mode import is_grad_enabled, no_grad
@@ -20,7 +22,7 @@ from .value import Value, sum_values, weighted_sum
 __all__ = [
     "Value", "sum_values", "weighted_sum",
     "topological_order", "node_names", "sweep", "EdgeUpdate",
-    "no_grad", "is_grad_enabled",
+    "no_grad", "is_grad_enabled", "detect_anomaly", "is_anomaly_enabled", "AnomalyError",
     "numerical_grad", "gradcheck", "GradcheckError", "GradcheckReport",
     "Op", "OPS",
 ]

@@ -7,7 +7,10 @@ sweep makes and replays them.
 
 import contextlib
 import gc
+import math
 
+from . import anomaly
+from .grad_mode import current_mode
 from .graph import topological_order
 
 __all__ = ["backward", "sweep", "EdgeUpdate"]
@@ -104,11 +107,18 @@ def sweep(root, on_edge=None):
 
     Returns:
         list of Values in topological order (root last).
+
+    Raises:
+        AnomalyError: inside ``detect_anomaly()``, at the first edge that
+            leaves its parent's gradient NaN or infinite.
     """
+    # Read once per sweep, not once per edge: outside detect_anomaly() the
+    # hot loop below runs exactly as it would without anomaly detection.
+    checking = current_mode().checking
     with _collector_paused():
         order = topological_order(root)
         seed_gradients(order)
-        if on_edge is None:
+        if on_edge is None and not checking:
             # The hot path: the same updates as the loop below, with no
             # bookkeeping.  Leaves are skipped (they pass nothing on) and each
             # parent is paired with its local derivative by position rather
@@ -129,8 +139,12 @@ def sweep(root, on_edge=None):
             for slot, (parent, local_grad) in enumerate(zip(node.parents, node.local_grads)):
                 before = parent.grad
                 parent.grad += local_grad * upstream_grad
-                on_edge(EdgeUpdate(node, slot, parent, local_grad, upstream_grad, before,
-                                   parent.grad))
+                if checking and not math.isfinite(parent.grad):
+                    raise anomaly.non_finite_edge(node, slot, parent, local_grad, upstream_grad,
+                                                  before)
+                if on_edge is not None:
+                    on_edge(EdgeUpdate(node, slot, parent, local_grad, upstream_grad, before,
+                                       parent.grad))
         return order
 
 

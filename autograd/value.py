@@ -1,10 +1,11 @@
 """The node of the graph: a Value holds a number, the op that made it, its parents and local derivatives."""
 
+import math
 import numbers
 
-from . import ops
+from . import anomaly, ops
 from .backward import sweep
-from .grad_mode import RECORDING, current_mode
+from .grad_mode import NOT_RECORDING, RECORDING, current_mode
 
 __all__ = ["Value", "sum_values", "weighted_sum"]
 
@@ -244,12 +245,36 @@ def _node(data, op, parents, local_grads, role):
 
 
 def _node_in_other_mode(op, parents, inputs, out):
-    """The result node under ``no_grad()``: a leaf holding only its data.
+    """The result node under ``no_grad()`` (a leaf) or ``detect_anomaly()`` (checked).
 
     Kept out of ``_unary``, ``_binary`` and ``_apply`` so that the usual case,
-    recording, costs one read of the mode and one identity test.
+    recording without checks, costs one read of the mode and one identity test.
     """
-    return _node(out, "", (), (), INPUT)
+    mode = current_mode()
+    if mode is NOT_RECORDING:
+        return _node(out, "", (), (), INPUT)
+    return _checked_node(op, parents, inputs, out, mode.recording)
+
+
+def _checked_node(op, parents, inputs, out, recording):
+    """Make a node inside ``detect_anomaly()``: refuse a NaN or infinite forward result or local derivative.
+
+    The node's local derivatives also remember the line of the user's code
+    that made it, for the backward pass's errors (see ``anomaly.py``).
+
+    Raises:
+        AnomalyError: naming the op, its operands and that line.
+    """
+    if not math.isfinite(out):
+        raise anomaly.non_finite_forward(op, parents, out, anomaly.creation_site())
+    if not recording:
+        return _node(out, "", (), (), INPUT)
+    local_grads = op.local_grads(*inputs, out)
+    site = anomaly.creation_site()
+    for local_grad in local_grads:
+        if not math.isfinite(local_grad):
+            raise anomaly.non_finite_local_grad(op, parents, out, local_grads, site)
+    return _node(out, op, parents, anomaly.LocalGradsMadeAt(local_grads, site), RESULT)
 
 
 def _failed(op, parents, error):
@@ -264,7 +289,8 @@ def _failed(op, parents, error):
 # straight to the rules instead of building a list of inputs and unpacking it
 # (about a third less time per node; see demos/benchmark.py).  Each reads the
 # mode of its thread or task once (grad_mode.py): recording, the usual case,
-# is one C call and one identity test; no_grad() is handled out of line.
+# is one C call and one identity test; no_grad() and detect_anomaly() are
+# handled out of line.
 
 def _unary(op, a):
     """``_apply(op, (a,))``, for one parent."""
@@ -297,6 +323,8 @@ def _apply(op, parents):
 
     Raises the op's ValueError, ZeroDivisionError or OverflowError, reworded
     to name the op and its operands; nothing is added to the graph then.
+    Inside ``detect_anomaly()``, raises AnomalyError for a NaN or infinite
+    forward result or local derivative.
     """
     inputs = [parent.data for parent in parents]
     try:

@@ -11,14 +11,28 @@ the right side.  It is the notes' training loop (``../shared/seeds/003_*``,
 that needs hidden layers: no straight line separates the moons.
 
 Run it with ``python -m demos.moons`` (``--out`` sets the PNG's path).
+
+``--lr`` sets the starting learning rate and ``--detect-anomaly`` trains
+inside ``autograd.detect_anomaly()``, which stops at the first NaN or infinity
+with the op, the edge and the line that made it.  A far too large learning
+rate is how training usually meets one.  ``--lr 50`` is not large enough
+here, because ReLU units switch off: the weights jump to about 6e24 in six
+steps, and from step 8 every ReLU of the second hidden layer is off for every
+point, so no gradient of the hinge loss reaches the hidden weights.  What is
+left is the L2 term's 2αw, which shrinks each weight by 1 - 2·lr·α = 0.99 a
+step; the largest number reached is the loss, about 6e45, far below the
+1.8e308 a float holds.  ``--lr 6000 --detect-anomaly`` shows a weighted sum
+overflowing at step 7 (5000 happens to stay finite).
 """
 
 import argparse
+import math
 import os
+import sys
 from collections import namedtuple
 
 import nn
-from autograd import no_grad
+from autograd import AnomalyError, detect_anomaly, no_grad
 
 from ._common import DEFAULT_OUT_DIR, require, say
 
@@ -50,11 +64,13 @@ def accuracy(scores, labels):
     return right / len(labels)
 
 
-def train_moons(max_steps=100, seed=SEED, alpha=1e-4, log=print, every=10):
+def train_moons(max_steps=100, seed=SEED, alpha=1e-4, log=print, every=10, lr=1.0):
     """Train micrograd's two-moons classifier until 100% training accuracy or ``max_steps`` updates.
 
     Each step: forward pass over all 100 points, hinge loss + L2, backward
-    pass, one SGD update with the learning rate ``linear_decay(1.0, 0.1, 100)``.
+    pass, one SGD update with the learning rate ``linear_decay(lr, lr / 10, 100)``
+    (micrograd's 1.0 down to 0.1 by default).  Training also stops when the
+    loss is NaN or infinite: nothing after that can be trusted.
 
     Args:
         max_steps: the most updates to make.
@@ -62,13 +78,14 @@ def train_moons(max_steps=100, seed=SEED, alpha=1e-4, log=print, every=10):
         alpha: the L2 strength.
         log: a function of one str for progress lines (e.g. ``print``), or None.
         every: log every this many steps.
+        lr: the starting learning rate (a positive float).
 
     Returns:
         MoonsResult.
     """
     inputs, labels = load_moons()
     model = nn.MLP(2, [16, 16, 1], activation="relu", seed=seed)
-    optimizer = nn.SGD(model.parameters(), lr=nn.linear_decay(1.0, 0.1, 100))
+    optimizer = nn.SGD(model.parameters(), lr=nn.linear_decay(lr, lr / 10, 100))
     history = []
     step = 0
     while True:
@@ -77,9 +94,9 @@ def train_moons(max_steps=100, seed=SEED, alpha=1e-4, log=print, every=10):
         loss = data_loss + nn.l2(model.parameters(), alpha)
         fraction = accuracy(scores, labels)
         history.append((step, loss.data, fraction))
-        done = fraction == 1.0 or step == max_steps
+        done = fraction == 1.0 or step == max_steps or not math.isfinite(loss.data)
         if log is not None and (step % every == 0 or done):
-            log(f"step {step:3d}: loss {loss.data:.4f}, training accuracy {fraction:.0%}, "
+            log(f"step {step:3d}: loss {loss.data:.4g}, training accuracy {fraction:.0%}, "
                 f"learning rate {optimizer.current_lr():.3f}")
         if done:
             break
@@ -133,19 +150,48 @@ def plot_decision_boundary(model, inputs, labels, path, resolution=0.05):
 
 
 def main(argv=None):
-    """Command line: ``python -m demos.moons [--steps 100] [--seed 1] [--out PATH]``."""
+    """Command line: ``python -m demos.moons [--steps 100] [--seed 1] [--lr 1.0] [--detect-anomaly] [--out PATH]``.
+
+    Exits with status 1, printing the AnomalyError's message, when
+    ``--detect-anomaly`` finds a NaN or infinity.
+    """
     parser = argparse.ArgumentParser(prog="python -m demos.moons",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100, help="the most updates (default 100)")
     parser.add_argument("--seed", type=int, default=SEED, help=f"the MLP's seed (default {SEED})")
+    parser.add_argument("--lr", type=float, default=1.0,
+                        help="the starting learning rate; it decays linearly to a tenth of it "
+                             "over 100 steps (default 1.0)")
+    parser.add_argument("--detect-anomaly", action="store_true",
+                        help="train inside autograd.detect_anomaly(): stop at the first NaN or "
+                             "infinity, naming the op, the edge and the line that made it")
     parser.add_argument("--out", default=os.path.join(DEFAULT_OUT_DIR, "moons.png"),
                         help="where to save the decision boundary (default %(default)s)")
     args = parser.parse_args(argv)
     if args.steps < 0:
         parser.error("--steps must be at least 0")
+    if not (math.isfinite(args.lr) and args.lr > 0):
+        parser.error(f"--lr must be a positive number, got {args.lr!r}")
     say("Training MLP(2, [16, 16, 1]) with ReLU on micrograd's two moons: hinge loss + L2, "
-        "full batch, learning rate decaying from 1.0 to 0.1.")
-    result = train_moons(args.steps, args.seed)
+        f"full batch, learning rate decaying from {args.lr:g} to {args.lr / 10:g}.")
+    if args.detect_anomaly:
+        # Every step is logged, so the loss can be seen growing up to the fault.
+        try:
+            with detect_anomaly():
+                result = train_moons(args.steps, args.seed, lr=args.lr, every=1)
+        except AnomalyError as error:
+            print(f"\ndetect_anomaly() stopped training at the first NaN or infinity:\n{error}",
+                  file=sys.stderr)
+            sys.exit(1)
+        print("detect_anomaly() found no NaN or infinity.")
+    else:
+        result = train_moons(args.steps, args.seed, lr=args.lr)
+    final_loss = result.history[-1][1]
+    if not math.isfinite(final_loss):
+        print(f"The loss became {final_loss!r} at step {result.steps}: the learning rate is too "
+              "large.  Run again with --detect-anomaly to see the first operation that gave a "
+              "NaN or infinity.", file=sys.stderr)
+        sys.exit(1)
     if result.accuracy == 1.0:
         print(f"Every training point is classified correctly after {result.steps} steps.")
     else:
