@@ -18,7 +18,8 @@ median time of each engine and their ratio:
    ``log``: the benchmark adds both in micrograd's own style).
 
 It also reports memory per node (tracemalloc), chainrule's build and backward
-times separately, and a forward pass with and without ``no_grad()``.  When
+times separately, a forward pass with and without ``no_grad()``, and a
+forward + backward pass outside and inside ``detect_anomaly()``.  When
 PyTorch is installed, scalar tensors get a column too.
 
 Run it with ``python -m demos.benchmark`` (a few minutes; ``--quick`` for a
@@ -36,19 +37,23 @@ import random
 import statistics
 import sys
 import time
+import timeit
 import tracemalloc
 from collections import namedtuple
 from contextlib import contextmanager
 
 import nn
 from autograd import Value, no_grad, topological_order
+from autograd import detect_anomaly
+from autograd.grad_mode import RECORDING, current_mode
 
 from ._common import require
 from .digits import load_digits_split
 from .moons import load_moons
 
 __all__ = ["Sizes", "FULL", "QUICK", "EngineRun", "Workload", "Report", "NotTheSameWork",
-           "machine_description", "run_benchmark", "format_report", "main"]
+           "machine_description", "run_benchmark", "format_report", "AnomalyCost",
+           "anomaly_detection_cost", "format_anomaly_cost", "main"]
 
 MICROGRAD = "micrograd 0.1.0"
 CHAINRULE = "chainrule"
@@ -640,6 +645,89 @@ def _forward_pass(title, model, inputs, repeats):
             statistics.median(r["seconds"] for r in results["no_grad"]))
 
 
+# --- detect_anomaly(): its cost when off and when on (kept apart from the workloads above) -----
+
+AnomalyCost = namedtuple("AnomalyCost", "title nodes runs off on mode_test sweep_read")
+AnomalyCost.__doc__ = """What anomaly detection costs on workload 1's forward + backward pass:
+``nodes`` (int, Values made per pass), ``runs`` (int, alternating runs), the
+median seconds of a pass outside any block (``off``) and inside
+``detect_anomaly()`` (``on``); ``mode_test`` (seconds, timeit's best): the test
+every node makes, ``current_mode() is RECORDING``; ``sweep_read`` (seconds):
+the read that ``backward()`` makes once per sweep to pick its loop."""
+
+
+def anomaly_detection_cost(sizes=FULL, repeats=3):
+    """Time workload 1's forward + backward pass outside any block and inside ``detect_anomaly()``.
+
+    The two runs alternate, as the engines do in the workloads.  What the
+    checks cost when off cannot be timed against "the same code without
+    them" in one run, so the two reads they rely on are timed on their own
+    with timeit: the mode test each node makes (the same read ``no_grad()``
+    needs: anomaly detection adds no test per node) and the one read per
+    backward sweep.
+
+    Returns:
+        AnomalyCost.
+    """
+    inputs, labels = load_moons()
+    inputs, labels = inputs[:sizes.moons_points], labels[:sizes.moons_points]
+    model = nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear")
+
+    def forward_backward():
+        loss = nn.hinge([model(x)[0] for x in inputs], labels) + nn.l2(model.parameters(), ALPHA)
+        model.zero_grad()
+        loss.backward()
+        return loss
+
+    def timed():
+        start = time.perf_counter()
+        forward_backward()
+        return {"seconds": time.perf_counter() - start}
+
+    def checked():
+        with detect_anomaly():
+            return timed()
+
+    runs = max(repeats, 5)
+    results = _alternate({"off": timed, "on": checked}, runs)
+    nodes = len(topological_order(forward_backward())) - len(model.parameters())
+    reads = {"mode_test": "current_mode() is RECORDING", "sweep_read": "current_mode().checking"}
+    best = {name: min(timeit.repeat(statement, number=1_000_000, repeat=5,
+                                    globals={"current_mode": current_mode, "RECORDING": RECORDING}))
+            / 1_000_000 for name, statement in reads.items()}
+    return AnomalyCost(f"moons MLP 2-16-16-1, {len(inputs)} points, hinge + L2", nodes, runs,
+                       statistics.median(r["seconds"] for r in results["off"]),
+                       statistics.median(r["seconds"] for r in results["on"]),
+                       best["mode_test"], best["sweep_read"])
+
+
+def format_anomaly_cost(cost):
+    """The AnomalyCost as a Markdown table and a paragraph on the cost when off.
+
+    Returns:
+        str.
+    """
+    per_node = cost.mode_test * 1e9
+    share = cost.mode_test * cost.nodes / cost.off
+    return "\n".join([
+        "",
+        f"`detect_anomaly()`: a forward + backward pass ({cost.title}, {cost.nodes:,} nodes), "
+        f"medians of {cost.runs} alternating runs:",
+        "",
+        "| anomaly detection | forward + backward | against off |",
+        "|---|---:|---:|",
+        f"| off (no block) | {_seconds(cost.off)} | — |",
+        f"| on, inside `detect_anomaly()` | {_seconds(cost.on)} | {cost.on / cost.off:.1f}× slower |",
+        "",
+        f"Off, it adds no test per node: each node reads its thread's mode once "
+        f"(`current_mode() is RECORDING`, {per_node:.0f} ns by timeit), a read that `no_grad()` "
+        f"needs anyway and that answers both; over {cost.nodes:,} nodes that read is "
+        f"{_seconds(cost.mode_test * cost.nodes)}, {share:.1%} of the pass.  `backward()` reads "
+        f"the mode once per sweep to choose its loop ({cost.sweep_read * 1e9:.0f} ns), and the "
+        f"loop it runs when off has no check in it.",
+    ])
+
+
 # --- the whole benchmark ----------------------------------------------------------------------
 
 def run_benchmark(sizes=FULL, repeats=3, log=None, use_torch=True):
@@ -835,6 +923,7 @@ def main(argv=None):
     report = run_benchmark(sizes, args.repeats, log=lambda line: print(line, file=sys.stderr),
                            use_torch=not args.no_torch)
     print(format_report(report))
+    print(format_anomaly_cost(anomaly_detection_cost(sizes, args.repeats)))
 
 
 if __name__ == "__main__":
