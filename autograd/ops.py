@@ -17,6 +17,9 @@ Each row is an :class:`Op`:
   derivative of a derivative would need).
 * ``formula`` and ``derivatives`` are the same rules as text, for the
   renderer, the stepper and the explanations.
+* ``sympy`` is the forward rule written for SymPy, which the exact oracle
+  test (``tests/test_oracle.py``) differentiates symbolically to check
+  ``local_grads`` and the whole backward pass.
 
 Sources: the derivatives are the standard ones; the activation derivatives
 (sigmoid' = a(1 - a), tanh' = 1 - a², relu, leaky relu) follow the lecture
@@ -61,6 +64,12 @@ class Op(str):
         pattern_of_slot: for an n-ary op whose inputs fall into groups
             (weights, inputs, bias), ``pattern_of_slot(slot, n_inputs)``
             says which of ``derivatives`` applies to an input.
+        sympy: the forward rule for SymPy, ``sympy(sp, *inputs)`` with ``sp``
+            the sympy module (passed in: the engine imports only the standard
+            library) and SymPy expressions as inputs; kinks are written as
+            ``Piecewise`` with the same condition as ``local_grads``, so the
+            symbolic derivative picks the same subgradient.  None for a row
+            without one: the oracle test then fails, naming the row.
 
     >>> MUL, MUL.formula, MUL.derivatives
     ('*', 'out = a·b', ('∂out/∂a = b', '∂out/∂b = a'))
@@ -71,7 +80,7 @@ class Op(str):
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, pattern_of_slot=None):
+                notation="call", symbol=None, pattern_of_slot=None, sympy=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         op = super().__new__(cls, name)
@@ -83,6 +92,7 @@ class Op(str):
         op.notation = notation
         op.symbol = name if symbol is None else symbol
         op.pattern_of_slot = pattern_of_slot
+        op.sympy = sympy
         return op
 
     def derivative_text(self, slot, n_inputs):
@@ -120,19 +130,19 @@ def log(x):
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
 ADD = Op("+", _add, _add_grads, "out = a + b", ("∂out/∂a = 1", "∂out/∂b = 1"), 2,
-         notation="infix", symbol="+")
+         notation="infix", symbol="+", sympy=lambda sp, a, b: a + b)
 
 # out = a - b
 def _sub(a, b): return a - b
 def _sub_grads(a, b, out): return (1.0, -1.0)
 SUB = Op("-", _sub, _sub_grads, "out = a - b", ("∂out/∂a = 1", "∂out/∂b = -1"), 2,
-         notation="infix", symbol="−")
+         notation="infix", symbol="−", sympy=lambda sp, a, b: a - b)
 
 # out = a · b
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
 MUL = Op("*", _mul, _mul_grads, "out = a·b", ("∂out/∂a = b", "∂out/∂b = a"), 2,
-         notation="infix", symbol="·")
+         notation="infix", symbol="·", sympy=lambda sp, a, b: a * b)
 
 
 # out = a / b; the derivative reuses out = a/b: ∂out/∂b = -a/b² = -out/b
@@ -142,13 +152,13 @@ def _div(a, b):
     return a / b
 def _div_grads(a, b, out): return (1.0 / b, -out / b)
 DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂b = -a/b²"), 2,
-         notation="infix", symbol="/")
+         notation="infix", symbol="/", sympy=lambda sp, a, b: a / b)
 
 # out = -a
 def _neg(a): return -a
 def _neg_grads(a, out): return (-1.0,)
 NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1,
-         notation="prefix", symbol="−")
+         notation="prefix", symbol="−", sympy=lambda sp, a: -a)
 
 
 def _power(base, exponent):
@@ -180,7 +190,8 @@ def _pow_grads(x, y, out):
         d_exponent = math.nan
     return (d_base, d_exponent)
 POW = Op("**", _power, _pow_grads, "out = x^y",
-         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2, notation="infix", symbol="^")
+         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2, notation="infix", symbol="^",
+         sympy=lambda sp, x, y: x ** y)
 
 
 @functools.lru_cache(maxsize=256)
@@ -207,7 +218,9 @@ def power_by(n):
         return (n * x ** (n - 1),)
 
     return Op(f"**{shown}", forward, local_grads, f"out = x^{shown}",
-              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}")
+              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}",
+              # sp.Rational(n) is exactly the float n: 2.0 stays the integer 2.
+              sympy=lambda sp, x: x ** sp.Rational(n))
 
 
 # out = e^x; its derivative is itself.
@@ -217,7 +230,8 @@ def _exp(x):
     except OverflowError:
         raise OverflowError("e**x is too large for a float (x > 709.78)")
 def _exp_grads(x, out): return (out,)
-EXP = Op("exp", _exp, _exp_grads, "out = e^x", ("∂out/∂x = e^x",), 1)
+EXP = Op("exp", _exp, _exp_grads, "out = e^x", ("∂out/∂x = e^x",), 1,
+         sympy=lambda sp, x: sp.exp(x))
 
 
 # out = ln x (natural log)
@@ -226,12 +240,14 @@ def _log(x):
         raise ValueError("the log is only defined for x > 0")
     return math.log(x)
 def _log_grads(x, out): return (1.0 / x,)
-LOG = Op("log", _log, _log_grads, "out = ln x", ("∂out/∂x = 1/x",), 1)
+LOG = Op("log", _log, _log_grads, "out = ln x", ("∂out/∂x = 1/x",), 1,
+         sympy=lambda sp, x: sp.log(x))
 
 # out = tanh x; the notes' g'(z) = 1 - tanh²(z)
 def _tanh(x): return math.tanh(x)
 def _tanh_grads(x, out): return (1.0 - out * out,)
-TANH = Op("tanh", _tanh, _tanh_grads, "out = tanh x", ("∂out/∂x = 1 - tanh²x",), 1)
+TANH = Op("tanh", _tanh, _tanh_grads, "out = tanh x", ("∂out/∂x = 1 - tanh²x",), 1,
+          sympy=lambda sp, x: sp.tanh(x))
 
 
 # out = σ(x) = 1 / (1 + e^-x).  Written in two branches so that e^-x never
@@ -243,7 +259,8 @@ def _sigmoid(x):
     return e / (1.0 + e)
 def _sigmoid_grads(x, out): return (out * (1.0 - out),)
 SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
-             ("∂out/∂x = σ(x)·(1 - σ(x))",), 1)
+             ("∂out/∂x = σ(x)·(1 - σ(x))",), 1,
+             sympy=lambda sp, x: 1 / (1 + sp.exp(-x)))
 
 
 # out = max(0, x).  The kink at 0 has no derivative; like PyTorch we use the
@@ -251,7 +268,8 @@ SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
 def _relu(x): return x if x > 0 else 0.0
 def _relu_grads(x, out): return (1.0,) if x > 0 else (0.0,)   # constant tuples: nothing to allocate
 RELU = Op("relu", _relu, _relu_grads, "out = max(0, x)",
-          ("∂out/∂x = 1 if x > 0 else 0",), 1)
+          ("∂out/∂x = 1 if x > 0 else 0",), 1,
+          sympy=lambda sp, x: sp.Piecewise((x, x > 0), (0, True)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -271,13 +289,15 @@ def leaky_relu_with(slope):
         return (1.0 if x > 0 else slope,)
 
     return Op("leaky_relu", forward, local_grads, f"out = x if x > 0 else {slope:g}·x",
-              (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1)
+              (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1,
+              sympy=lambda sp, x: sp.Piecewise((x, x > 0), (sp.Rational(slope) * x, True)))
 
 
 # out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
 def _sum(*xs): return math.fsum(xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
-SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None)
+SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None,
+         sympy=lambda sp, *xs: sp.Add(*xs))
 
 
 # z = Σ_i w_i·a_i + b: a neuron's weighted sum, one node with 2n + 1 parents
@@ -301,7 +321,9 @@ def _weighted_sum_pattern(slot, n_inputs):
     return 0 if slot < n else 1 if slot < 2 * n else 2
 WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
                   ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None,
-                  pattern_of_slot=_weighted_sum_pattern)
+                  pattern_of_slot=_weighted_sum_pattern,
+                  # The forward rule is plain arithmetic: it works on SymPy expressions as written.
+                  sympy=lambda sp, *parts: _weighted_sum(*parts))
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
