@@ -166,15 +166,16 @@ def _power(base, exponent):
 # out = x ** y, both Values (or a number base: 2 ** x, whose base is a constant leaf).
 # ∂out/∂y = x^y · ln x is undefined for x < 0 (the log of a negative number);
 # like PyTorch we record nan there rather than refuse a valid forward pass.
-# At x = 0 the limit of x^y · ln x is 0 for y > 0.
+# At x = 0 the limit of x^y · ln x is 0 for y > 0.  The tests against 0 read
+# float(x): on a Value (a derivative of a derivative) "==" is identity, not data.
 def _pow_grads(x, y, out):
-    if x == 0 and y < 1:
+    if float(x) == 0 and y < 1:
         d_base = math.inf if y > 0 else 0.0   # the slope of x^y at 0 for 0 < y < 1 is vertical
     else:
         d_base = y * x ** (y - 1)
     if x > 0:
         d_exponent = out * log(x)
-    elif x == 0:
+    elif float(x) == 0:
         d_exponent = 0.0
     else:
         d_exponent = math.nan
@@ -201,8 +202,9 @@ def power_by(n):
 
     # n · x^(n-1); at x = 0 with n < 1 the forward pass has already refused
     # negative n, and 0 < n < 1 has an infinite slope, which we report as inf.
+    # (float(x): on a Value, "==" is identity, not a comparison of data.)
     def local_grads(x, out):
-        if x == 0 and n < 1:
+        if float(x) == 0 and n < 1:
             return (math.inf if n > 0 else 0.0,)
         return (n * x ** (n - 1),)
 
