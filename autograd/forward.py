@@ -112,7 +112,7 @@ def seeds_from(tangents, who):
             raise ValueError(f"{who}: {name} was made by '{leaf.op}'; forward mode seeds "
                              f"leaves (inputs), so seed the leaves it is made from")
         if isinstance(tangent, bool) or not isinstance(tangent, numbers.Real):
-            raise TypeError(f"{who}: the tangent of {leaf.label or leaf.data!r} must be a "
+            raise TypeError(f"{who}: the tangent of {leaf.label or repr(leaf.data)} must be a "
                             f"number, got {type(tangent).__name__} {tangent!r}")
         seeds[leaf] = float(tangent)
     return seeds
@@ -219,6 +219,8 @@ def jvp(outputs, tangents):
     True
     """
     single = isinstance(outputs, Value)
-    tangent = forward_sweep(outputs, tangents)
-    results = [tangent.get(out, 0.0) for out in outputs_from(outputs, "jvp")]
+    outputs = outputs_from(outputs, "jvp")
+    tangent = seeds_from(tangents, "jvp")
+    push_tangents(joint_order(outputs), tangent)
+    results = [tangent.get(out, 0.0) for out in outputs]
     return results[0] if single else results
