@@ -353,6 +353,8 @@ examples:
       a drawing of the graph, and a web page that steps through the backward pass
   python -m autograd "log(x) / x" x=2 --explain x --markdown
       the same command run as a module; Markdown with LaTeX for a notebook
+  {PROG} "tanh(tanh(x))" x=0.5 --compare --compare-plot errors.png
+      SymPy's derivative, finite differences against h, and backward()'s, side by side
 
 expressions:
   numbers, variables, + - * / ** (** is a power), unary - and +, parentheses,
@@ -415,6 +417,13 @@ def build_parser():
     parser.add_argument("--max-paths", type=int, default=20, metavar="N",
                         help="with --explain: list at most N paths one by one, grouping them "
                              "beyond that (default: 20)")
+    parser.add_argument("--compare", action="store_true",
+                        help="the three ways to differentiate: SymPy's symbolic derivative and "
+                             "its size, finite differences against h, and backward()'s "
+                             "(needs SymPy: the demos extra)")
+    parser.add_argument("--compare-plot", metavar="PATH",
+                        help="with --compare: write the finite differences' errors against h "
+                             "as a log-log plot (PNG; needs matplotlib)")
     return parser
 
 
@@ -464,6 +473,9 @@ def main(argv=None):
     if arguments.max_paths < 1:
         _say_error("--max-paths must be at least 1")
         return 2
+    if arguments.compare_plot and not arguments.compare:
+        _say_error("--compare-plot applies to --compare only")
+        return 2
     text = arguments.expression.strip()
     try:
         tree, names = parse_expression(text)
@@ -492,7 +504,22 @@ def main(argv=None):
         return 1
     if root.parents:        # a bare variable keeps its own name
         root.named(arguments.name)
-    return _report(arguments, text, names, variables, root)
+    status = _report(arguments, text, names, variables, root)
+    if arguments.compare:
+        status = max(status, _compare(arguments, tree, text, variables))
+    return status
+
+
+def _compare(arguments, tree, text, variables):
+    """--compare: symbolic, numerical and automatic derivatives (demos.compare; SymPy is optional)."""
+    try:
+        from demos.compare import compare_expression
+        import sympy  # noqa: F401  (only to say clearly that it is missing)
+    except ModuleNotFoundError as error:
+        _say_error(f"--compare needs SymPy: pip install 'chainrule[demos]' ({error})")
+        return 1
+    print()
+    return compare_expression(tree, text, variables, arguments.name, arguments.compare_plot)
 
 
 def _report(arguments, text, names, variables, root):

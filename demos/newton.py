@@ -131,7 +131,7 @@ def descent_2d(f, point, learning_rate, max_steps):
 def tanh_derivatives(xs, order=4):
     """tanh and its derivatives up to ``order`` at each x: a list of order + 1 lists of floats.
 
-    >>> [round(row[0], 6) for row in tanh_derivatives([0.0], order=3)]
+    >>> [round(row[0], 6) + 0.0 for row in tanh_derivatives([0.0], order=3)]   # + 0.0: no -0.0
     [0.0, 1.0, 0.0, -2.0]
     """
     columns = [derivatives(lambda v: v.tanh(), x, order) for x in xs]
