@@ -1,8 +1,8 @@
 """Step through the backward pass one edge at a time, with a sentence for each step.
 
-The stepper never does calculus of its own: it records the edge updates of
-the one backward sweep (``autograd.sweep``, exactly what ``backward()`` runs)
-and replays them, so what a learner steps through is what ``backward()`` does.
+The stepper does no calculus of its own: it replays a record of the one
+backward sweep (:func:`autograd.record`), so what a learner steps through is
+what ``backward()`` does, from zero, whatever happened before.
 
 The notes' graph J = 3(a + b·c) at a = 5, b = 3, c = 2:
 
@@ -11,133 +11,62 @@ The notes' graph J = 3(a + b·c) at a = 5, b = 3, c = 2:
 >>> u = (b * c).named("u")
 >>> v = (a + u).named("v")
 >>> J = (3 * v).named("J")
->>> s = Stepper(J)
+>>> J.backward(); J.backward()            # leaves accumulate: a.grad is 6 now
+>>> s = Stepper(J)                        # starts from zero all the same
 >>> s
-Stepper(J): at the start, 0 of 6 steps; J.grad = 1.0 (dJ/dJ = 1, where the chain rule starts)
+Stepper(J): at the start, 0 of 5 steps; J.grad = 1 (dJ/dJ = 1, where the chain rule starts)
 >>> s.next()
-step 1 of 6: dJ/dn0 += ∂J/∂n0 · dJ/dJ = 11.0 × 1.0 = 11.0  ->  n0.grad = 11.0
-  (n0 is the constant 3.0)
->>> s.next()
-step 2 of 6: dJ/dv += ∂J/∂v · dJ/dJ = 3.0 × 1.0 = 3.0  ->  v.grad = 3.0
+step 1 of 5: dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3
 >>> s.run()
-done: 6 of 6 steps
+done: 5 of 5 steps
 >>> a.grad, b.grad, c.grad
 (3.0, 6.0, 9.0)
 """
 
-from .backward import sweep
-from .graph import node_names, topological_order
-from .value import Value
+import weakref
 
-__all__ = ["Stepper", "sentence", "node_names", "format_number", "Message", "require_value"]
+from ..backward import record, require_value
+from .text import d, format_number, glossary, in_derivative, node_names, partial
 
+__all__ = ["Stepper", "sentence", "Message"]
 
-def format_number(x):
-    """Format a float for a sentence: 6 significant digits, and always visibly a float.
-
-    Args:
-        x (float): the number.
-
-    Returns:
-        str: ``"3.0"``, ``"0.333333"``, ``"1e+20"``, ``"-inf"``, ``"nan"``.
-
-    >>> format_number(3.0), format_number(1 / 3), format_number(2.5e-7), format_number(1e20)
-    ('3.0', '0.333333', '2.5e-07', '1e+20')
-    """
-    text = f"{x:.6g}"
-    # ".6g" drops a trailing ".0"; put it back so 3.0 never reads as the integer 3.
-    if text.lstrip("-").isdigit():
-        text += ".0"
-    return text
+# Steppers alive now, so that explain() can tell a learner that one is part-way.
+_LIVE = weakref.WeakSet()
 
 
-def require_value(root, who):
-    """Refuse anything but a Value as the root of a graph, saying what to pass instead.
+def sentence(update, names, root_name):
+    """One edge update of the backward pass as a sentence, in the notes' order: upstream gradient first.
 
-    Args:
-        root: what the caller was given.
-        who (str): the caller's name, for the message, e.g. ``"Stepper"``.
-
-    Returns:
-        None.
-
-    Raises:
-        TypeError: if ``root`` is not a Value; a list of Values (what an MLP
-            returns) gets a hint to pick one.
-
-    >>> require_value([Value(1.0)], "Stepper")
-    Traceback (most recent call last):
-    ...
-    TypeError: Stepper needs one Value (the output to differentiate), got a list of 1 Value; pick it: out[0]
-    """
-    if isinstance(root, Value):
-        return
-    if isinstance(root, (list, tuple)) and root and all(isinstance(v, Value) for v in root):
-        kind = type(root).__name__
-        if len(root) == 1:
-            hint = "pick it: out[0]"
-        else:
-            hint = "pick one, or make a single loss from them (e.g. nn.mse)"
-        raise TypeError(f"{who} needs one Value (the output to differentiate), got a {kind} of "
-                        f"{len(root)} Value{'s' if len(root) != 1 else ''}; {hint}")
-    raise TypeError(f"{who} needs a Value (the output to differentiate), "
-                    f"got {type(root).__name__} {root!r}")
-
-
-def sentence(update, root_name=None, names=None):
-    """One edge update of the backward pass as a sentence a learner can follow.
-
-    ``d(root)/d(parent) += ∂child/∂parent · d(root)/d(child) = local × upstream
-    = contribution  ->  parent.grad = new value``; when the parent already held a
-    gradient (a node used twice, or a leaf that accumulates), the last part
+    ``d root/d parent += d root/d child · ∂child/∂parent = upstream × local
+    = contribution  ->  parent.grad = new value``; when the parent already
+    held a gradient (a node used twice gathers its gradients), the last part
     shows the sum, ``parent.grad = before + contribution = after``.
 
     Args:
-        update (autograd.EdgeUpdate): one step recorded by ``autograd.sweep``.
-        root_name (str or None): the name of the node being differentiated
-            (``"J"`` in dJ/da).  ``None`` writes ``root``, as in d(root)/da.
-            :meth:`Stepper.sentences` passes the root's own name.
-        names (dict or None): names for the nodes, as made by
-            :func:`node_names`; without it a node is called by its label, and an
-            unlabelled node by its op in parentheses, e.g. ``(*)``, or
-            ``(constant 3.0)`` for a number an operation turned into a leaf.
+        update (autograd.EdgeUpdate): one step of a record.
+        names (dict): the nodes' names, from :func:`.text.node_names`.
+        root_name (str): the name of the node differentiated (the J of dJ/da).
 
     Returns:
         str.
 
-    >>> from autograd import Value, sweep
+    >>> from autograd import Value, record
     >>> a, b = Value(2.0, "a"), Value(4.0, "b")
     >>> y = (a * b).named("y")
-    >>> updates = []
-    >>> _ = sweep(y, on_edge=updates.append)
-    >>> print(sentence(updates[0], root_name="y"))
-    dy/da += ∂y/∂a · dy/dy = 4.0 × 1.0 = 4.0  ->  a.grad = 4.0
-    >>> print(sentence(updates[1]))
-    d(root)/db += ∂y/∂b · d(root)/dy = 2.0 × 1.0 = 2.0  ->  b.grad = 2.0
+    >>> rec = record(y)
+    >>> names = node_names(rec.order)
+    >>> print(sentence(rec.steps[0], names, "y"))
+    dy/da += dy/dy · ∂y/∂a = 1 × 4 = 4  ->  a.grad = 4
     """
-    def name(node):
-        if names is not None and node in names:
-            return names[node]
-        return _stand_in(node)
-
-    child, parent = name(update.child), name(update.parent)
-    of_root = f"d{root_name}" if root_name else "d(root)"
-    contribution = update.local_grad * update.upstream_grad   # the very product sweep added
+    child, parent = names[update.child], names[update.parent]
+    contribution = update.upstream_grad * update.local_grad    # the very product sweep added
     result = format_number(update.grad_after)
     if update.grad_before != 0:
-        result = f"{format_number(update.grad_before)} + {format_number(contribution)} = {result}"
-    return (f"{of_root}/d{parent} += ∂{child}/∂{parent} · {of_root}/d{child} = "
-            f"{format_number(update.local_grad)} × {format_number(update.upstream_grad)} = "
-            f"{format_number(contribution)}  ->  {parent}.grad = {result}")
-
-
-def _stand_in(node):
-    """What to call a node when no names were given: its label, else its op or its number."""
-    if node.label:
-        return node.label
-    if node.op:
-        return f"({node.op})"
-    return f"({node.role} {format_number(node.data)})"
+        result = (f"{format_number(update.grad_before)} + {format_number(contribution)} = "
+                  f"{result}")
+    return (f"{d(root_name, parent)} += {d(root_name, child)} · {partial(child, parent)} = "
+            f"{format_number(update.upstream_grad)} × {format_number(update.local_grad)} = "
+            f"{format_number(contribution)}  ->  {in_derivative(parent)}.grad = {result}")
 
 
 class Message(str):
@@ -145,13 +74,11 @@ class Message(str):
 
     ``Stepper.next()`` returns one, so typing ``s.next()`` at the prompt shows
     the sentence itself.  It is an ordinary str otherwise (``==``, ``print``,
-    ``json.dumps`` all see the text).  ``shown`` is what the REPL displays: for
-    a step, the text with ``step k of n:`` in front and a note naming any
-    unlabelled node.
+    ``json.dumps`` all see the text).  ``shown`` is what the REPL displays.
 
-    >>> m = Message("a.grad = 3.0", shown="step 1 of 1: a.grad = 3.0")
-    >>> m == "a.grad = 3.0", m
-    (True, step 1 of 1: a.grad = 3.0)
+    >>> m = Message("a.grad = 3", shown="step 1 of 1: a.grad = 3")
+    >>> m == "a.grad = 3", m
+    (True, step 1 of 1: a.grad = 3)
     """
 
     def __new__(cls, text, shown=None):
@@ -164,33 +91,34 @@ class Message(str):
 
 
 class Stepper:
-    """Replay the backward pass of ``root`` one edge update at a time.
+    """Replay the backward pass of ``root`` one edge update at a time, from zero.
 
-    Making a Stepper runs ``autograd.sweep(root)`` once, recording every edge
-    update, then winds the gradients back to the start of the pass: the root's
-    grad is 1.0 (d root/d root, where the chain rule starts), every
-    intermediate node's grad is 0.0, and each leaf keeps the grad it had
-    before (leaves accumulate, as with ``backward()``).  ``next()`` then
-    applies one update, ``back()`` undoes one; after ``run()`` every grad is
-    exactly what ``root.backward()`` gives.
+    Making a Stepper records one backward pass from zero (:func:`autograd.record`)
+    and then puts the graph at the start of that pass: the root's grad is 1
+    (d root/d root, where the chain rule starts) and every other grad is 0,
+    leaves included, whatever ``backward()`` calls came before.  ``next()``
+    applies one step and really sets ``.grad`` on the node, so a learner can
+    read ``a.grad`` at the prompt; ``back()`` undoes one; after ``run()``
+    every grad equals one ``root.backward()`` from zero.
 
-    Nodes are called by their labels; an unlabelled node is ``n<i>``, its
-    position in :func:`autograd.topological_order` (as in the drawings).  The
-    root's name in the sentences (the J of dJ/da) is the root's own name.
+    Nodes are named as in every view (:func:`.text.node_names`): by label, by
+    what they compute (``b·c``), or ``n<K>``, explained the first time it appears.
+    Edges into constants (the 3 in 3·v) are not steps: a number needs no gradient.
 
     Args:
-        root: the Value to differentiate.
+        root (Value): the output to differentiate.
 
     Raises:
         TypeError: if ``root`` is not a Value (for a network's list of
-            outputs, the message says to pick one).
+            outputs, the message says to pick one: ``out[0]``).
 
     Attributes:
         root: the Value.
-        steps (list of autograd.EdgeUpdate): the recorded updates, in order.
+        record (autograd.BackwardRecord): the pass replayed.
+        steps (tuple of autograd.EdgeUpdate): the record's steps, in order.
         total (int): ``len(steps)``.
         position (int): how many steps are applied (0 at the start).
-        names (dict): each node's name, from :func:`node_names`.
+        names (dict): each node's name.
         root_name (str): ``names[root]``.
 
     Moving past the end or before the start changes nothing and returns a
@@ -203,28 +131,28 @@ class Stepper:
     >>> s.back()
     already at the start: 0 of 2 steps (call .next() to take the first)
     >>> print(s.next())
-    dy/da += ∂y/∂a · dy/dy = 3.0 × 1.0 = 3.0  ->  a.grad = 3.0
+    dy/da += dy/dy · ∂y/∂a = 1 × 3 = 3  ->  a.grad = 3
     >>> print(s.next())
-    dy/da += ∂y/∂a · dy/dy = 3.0 × 1.0 = 3.0  ->  a.grad = 3.0 + 3.0 = 6.0
+    dy/da += dy/dy · ∂y/∂a = 1 × 3 = 3  ->  a.grad = 3 + 3 = 6
     >>> s.where(), a.grad
     ('done: 2 of 2 steps', 6.0)
     >>> s.back()
-    undid step 2 of 2: a.grad is 3.0 again
+    undid step 2 of 2: a.grad is 3 again
     """
 
     def __init__(self, root):
         require_value(root, "Stepper")
         self.root = root
-        self.steps = []
-        order = sweep(root, on_edge=self.steps.append)
-        self.names = node_names(root, order)
-        self.root_name = self.names[root]
+        self.record = record(root, who="Stepper")
+        self.steps = self.record.steps
         self.total = len(self.steps)
-        # Wind back to the start: undoing every update in reverse order leaves
-        # each parent at its first grad_before, i.e. the state sweep seeded.
-        for update in reversed(self.steps):
-            update.parent.grad = update.grad_before
+        self.names = node_names(self.record.order)
+        self.root_name = self.names[root]
         self.position = 0
+        start = self.record.grads_at(0)
+        for node in self.record.order:
+            node.grad = start[node]
+        _LIVE.add(self)
 
     # --- where we are ------------------------------------------------------------
 
@@ -234,12 +162,7 @@ class Stepper:
         return self.steps[self.position - 1] if self.position else None
 
     def where(self):
-        """Say where the stepper is.
-
-        Returns:
-            str: ``"at the start, 0 of 6 steps"``, ``"step 4 of 6"`` or
-            ``"done: 6 of 6 steps"``.
-        """
+        """Say where the stepper is: ``"at the start, 0 of 6 steps"``, ``"step 4 of 6"`` or ``"done: 6 of 6 steps"``."""
         if self.position == self.total:
             return f"done: {self.position} of {self.total} steps"
         if self.position == 0:
@@ -248,7 +171,7 @@ class Stepper:
 
     def sentence(self, update):
         """The sentence for one update of this pass, with this graph's names (str)."""
-        return sentence(update, root_name=self.root_name, names=self.names)
+        return sentence(update, self.names, self.root_name)
 
     def sentences(self):
         """Every step's sentence, in order (list of str)."""
@@ -257,52 +180,56 @@ class Stepper:
     def transcript(self):
         """The whole pass, one numbered sentence a line, with ``→`` at the last step applied.
 
+        Any ``n<K>`` name is explained once, at the end.
+
         Returns:
             Message (a str): shown as plain lines in a REPL; ``print`` it elsewhere.
 
         >>> from autograd import Value
-        >>> a = Value(3.0, "a")
-        >>> s = Stepper((a * 2).named("y"))
+        >>> x = Value(3.0, "x")
+        >>> s = Stepper(((x * 2).tanh().exp() * x).named("y"))
         >>> _ = s.next()
-        >>> s.transcript()
-        → 1. dy/da += ∂y/∂a · dy/dy = 2.0 × 1.0 = 2.0  ->  a.grad = 2.0
-          2. dy/dn1 += ∂y/∂n1 · dy/dy = 3.0 × 1.0 = 3.0  ->  n1.grad = 3.0
+        >>> print(s.transcript())
+        → 1. dy/dn4 += dy/dy · ∂y/∂n4 = 1 × 3 = 3  ->  n4.grad = 3
+          2. dy/dx += dy/dy · ∂y/∂x = 1 × 2.71824… = 2.71824…  ->  x.grad = 2.71824…
+          3. dy/dtanh(x·2) += dy/dn4 · ∂n4/∂tanh(x·2) = 3 × 2.71824… = 8.15474…  ->  tanh(x·2).grad = 8.15474…
+          4. dy/d(x·2) += dy/dtanh(x·2) · ∂tanh(x·2)/∂(x·2) = 8.15474… × 2.45765…e-05 = 0.000200415…  ->  (x·2).grad = 0.000200415…
+          5. dy/dx += dy/d(x·2) · ∂(x·2)/∂x = 0.000200415… × 2 = 0.000400830…  ->  x.grad = 2.71824… + 0.000400830… = 2.71864…
+        (n4 = exp(tanh(x·2)): unlabelled, named by its position 4 in the topological order)
         """
         lines = []
         for number, update in enumerate(self.steps, start=1):
             mark = "→" if number == self.position else " "
             lines.append(f"{mark} {number:>{len(str(self.total))}}. {self.sentence(update)}")
+        lines += [f"({line})" for line in glossary(self.record.order, self.names)]
         return Message("\n".join(lines))
 
     def _glossed(self, update):
-        """The sentence, plus what any unlabelled node in it is (``n0 is the constant 3.0``)."""
+        """The sentence, plus what an ``n<K>`` node in it is, the first time the pass meets it."""
         text = self.sentence(update)
-        glosses = []
-        # The child was described when it received its gradient; say it again
-        # only at its first edge, so a run of steps from one node stays short.
-        mentioned = (update.child, update.parent) if update.slot == 0 else (update.parent,)
-        for node in dict.fromkeys(mentioned):
-            if node.label:
-                continue
-            name = self.names[node]
-            if node.op:
-                glosses.append(f"{name} is a ({node.op}) node, data {format_number(node.data)}")
-            else:
-                glosses.append(f"{name} is the {node.role} {format_number(node.data)}")
-        if glosses:
-            text += f"\n  ({'; '.join(glosses)})"
+        first_time = []
+        for node in dict.fromkeys((update.child, update.parent)):
+            if self._first_mention(node) == self.steps.index(update):
+                first_time.append(node)
+        notes = glossary(self.record.order, self.names, first_time)
+        if notes:
+            text += "\n  (" + "; ".join(notes) + ")"
         return text
+
+    def _first_mention(self, node):
+        for index, update in enumerate(self.steps):
+            if node is update.child or node is update.parent:
+                return index
+        return None
 
     # --- moving ---------------------------------------------------------------------
 
     def next(self):
-        """Apply the next update: ``parent.grad = grad_after``.
+        """Apply the next step: ``parent.grad = grad_after``.
 
         Returns:
-            Message (a str): the step's sentence.  A REPL shows it as
-            ``step k of n: <sentence>``, followed by what any unlabelled node
-            in it is (``(n0 is the constant 3.0)``).  At the end, a message
-            saying so.
+            Message (a str): the step's sentence; a REPL shows it as
+            ``step k of n: <sentence>``.  At the end, a message saying so.
         """
         if self.position == self.total:
             return Message(f"already done: {self.total} of {self.total} steps "
@@ -310,11 +237,11 @@ class Stepper:
         update = self.steps[self.position]
         update.parent.grad = update.grad_after
         self.position += 1
-        text = self.sentence(update)
-        return Message(text, shown=f"step {self.position} of {self.total}: {self._glossed(update)}")
+        return Message(self.sentence(update),
+                       shown=f"step {self.position} of {self.total}: {self._glossed(update)}")
 
     def back(self):
-        """Undo the last applied update: ``parent.grad = grad_before``.
+        """Undo the last applied step: ``parent.grad = grad_before``.
 
         Returns:
             Message (a str): what was undone; at the start, a message saying so.
@@ -326,48 +253,55 @@ class Stepper:
         update.parent.grad = update.grad_before
         self.position -= 1
         return Message(f"undid step {self.position + 1} of {self.total}: "
-                       f"{self.names[update.parent]}.grad is "
+                       f"{in_derivative(self.names[update.parent])}.grad is "
                        f"{format_number(update.grad_before)} again")
 
     def run(self):
-        """Apply every remaining update; the grads are then those of ``root.backward()``.
+        """Apply every remaining step; the grads then equal one ``root.backward()`` from zero.
 
         Returns:
             Message (a str): ``"done: n of n steps"``.
         """
         while self.position < self.total:
-            update = self.steps[self.position]
-            update.parent.grad = update.grad_after
-            self.position += 1
+            self.next()
         return Message(self.where())
 
     def reset(self):
-        """Undo every applied update, back to the start of the pass.
+        """Undo every applied step, back to the start of the pass.
 
         Returns:
             Message (a str): ``"at the start, 0 of n steps"``.
         """
         while self.position > 0:
-            self.position -= 1
-            update = self.steps[self.position]
-            update.parent.grad = update.grad_before
+            self.back()
         return Message(self.where())
+
+    def grads_now(self):
+        """Every node's gradient at the current step, from the record (dict Value -> float)."""
+        return self.record.grads_at(self.position)
 
     # --- showing ---------------------------------------------------------------------
 
-    def draw(self, **kw):
-        """The graph with the current step's edge highlighted, as a ``graphviz.Digraph``.
+    def draw(self, **options):
+        """The graph at the current step, its edge highlighted, as a ``graphviz.Digraph``.
 
-        Keyword arguments go to :func:`autograd.draw.to_digraph` (``view``,
-        ``max_nodes``, ``title``, ...); ``highlight`` defaults to :attr:`current`.
-        In a notebook the returned Digraph displays itself.
+        Keyword arguments go to :func:`autograd.views.draw.picture` (``view``,
+        ``max_nodes``, ``title``, ...).  In a notebook the Digraph displays itself.
         """
         from . import draw   # drawing needs the graphviz package; stepping does not
-        kw.setdefault("highlight", self.current)
-        # Before the first step only the root's gradient (1) is known; drawing
-        # the rest as results would show zeros as if they were computed.
-        kw.setdefault("grads_known", self.position > 0)
-        return draw.to_digraph(self.root, **kw)
+        return draw.picture(self.record, step=self.position, **options).digraph
+
+    def _repr_html_(self):
+        """In Jupyter: the picture at the current step and its sentence."""
+        from . import draw
+        from .text import html_text
+        try:
+            svg = draw.svg_text(self.record, step=self.position)
+        except (draw.GraphTooLargeError, draw.DotNotFoundError) as error:
+            svg = f"<p><i>{html_text(str(error))}</i></p>"
+        said = self._glossed(self.current) if self.current is not None else repr(self)
+        return (f"<div><p><b>{html_text(self.where())}</b></p>{svg}"
+                f"<pre>{html_text(said)}</pre></div>")
 
     def __repr__(self):
         where = self.where()
@@ -375,7 +309,6 @@ class Stepper:
             return (f"Stepper({self.root_name}): {where}; {self.root_name} is a leaf, "
                     f"so there is no edge to step along")
         if self.position == 0:
-            return (f"Stepper({self.root_name}): {where}; {self.root_name}.grad = "
-                    f"{format_number(self.root.grad)} (d{self.root_name}/d{self.root_name} = 1, "
-                    f"where the chain rule starts)")
+            return (f"Stepper({self.root_name}): {where}; {self.root_name}.grad = 1 "
+                    f"({d(self.root_name, self.root_name)} = 1, where the chain rule starts)")
         return f"Stepper({self.root_name}): {where}\n  last step: {self._glossed(self.current)}"
