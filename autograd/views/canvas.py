@@ -20,7 +20,7 @@ import math
 
 import graphviz
 
-from .text import d, dot_attribute, dot_label, format_number, glossary, node_names
+from .text import d, dot_attribute, dot_label, format_number, glossary, node_names, printable
 
 __all__ = ["Canvas", "Frame", "GraphTooLargeError", "DotNotFoundError", "render_svg",
            "FONT", "HIGHLIGHT"]
@@ -288,9 +288,8 @@ class Canvas:
 
     def finish(self):
         """Put the heading and the legend in the graph's label; return the digraph."""
-        title = self.title
-        if title is None:
-            title = f"{self.view_name} of {self.names[self.root]}"
+        title = printable(self.title) if self.title is not None else \
+            f"{self.view_name} of {self.names[self.root]}"
         status = self.status()
         self.lengths[("heading",)] = max(len(title) * 1.4, len(status))   # the title is larger
         chars = self.frame.widths.get(("heading",))

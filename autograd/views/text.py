@@ -13,7 +13,8 @@ import math
 import re
 import unicodedata
 
-__all__ = ["format_number", "node_names", "expression_of", "in_derivative", "d", "partial", "glossary", "shown_label",
+__all__ = ["format_number", "node_names", "expression_of", "in_derivative", "d", "partial",
+           "glossary", "shown_label", "printable",
            "dot_label", "dot_attribute", "html_text", "latex", "MAX_SHOWN_LABEL",
            "MAX_EXPRESSION_NAME"]
 
@@ -101,10 +102,20 @@ def shown_label(label):
     """
     if len(label) > MAX_SHOWN_LABEL:
         label = label[:MAX_SHOWN_LABEL - 1] + "…"
-    if label.isprintable() and not _has_surrogate(label):
-        return label
+    return printable(label)
+
+
+def printable(text):
+    """``text`` with control characters and lone surrogates written as escapes (``\\n``, ``\\udc80``).
+
+    What any view does to text from the user (labels, titles) before it goes
+    into a file: every file encoding can hold the result, and nothing in it
+    moves the cursor or rings a bell.
+    """
+    if text.isprintable() and not _has_surrogate(text):
+        return text
     out = []
-    for ch in label:
+    for ch in text:
         if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF:
             out.append(ch)
         elif unicodedata.category(ch) == "Zs":
