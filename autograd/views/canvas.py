@@ -256,9 +256,11 @@ class Canvas:
             cells = "".join(swatch.format(colour, "") for colour in reversed(NEGATIVE))
             cells += swatch.format("white", ' BORDER="1" COLOR="#c8c8c8"')
             cells += "".join(swatch.format(colour, "") for colour in POSITIVE)
+            # A fixed size keeps the swatches together however wide the legend is.
             rows.append(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0" '
-                        f'ALIGN="LEFT"><TR><TD>grad &lt; 0 </TD>{cells}<TD> grad &gt; 0</TD>'
-                        f'</TR></TABLE>')
+                        f'ALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="260" HEIGHT="14"><TR>'
+                        f'<TD WIDTH="45" HEIGHT="12" FIXEDSIZE="TRUE">grad &lt; 0</TD>{cells}'
+                        f'<TD WIDTH="45" HEIGHT="12" FIXEDSIZE="TRUE">grad &gt; 0</TD></TR></TABLE>')
             which = "in this pass" if self.frame.scale is not None else "drawn"
             rows.append(f"darker = larger |grad| (largest {which}: {format_number(self.scale)}); "
                         f"grad = {dot_label(d(self.names[self.root], '(node)'))}")
@@ -303,7 +305,7 @@ class Canvas:
         rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">{row}</FONT></TD></TR>'
                        for row in self.legend_rows)
         legend = ('<TD ALIGN="LEFT" VALIGN="TOP"><TABLE BORDER="1" COLOR="#c8c8c8" CELLBORDER="0" '
-                  f'CELLSPACING="0" CELLPADDING="5" STYLE="rounded">{rows}</TABLE></TD>')
+                  f'CELLSPACING="0" CELLPADDING="3" STYLE="rounded">{rows}</TABLE></TD>')
         self.digraph.attr(label=(f'<<TABLE BORDER="0" CELLSPACING="10" CELLPADDING="0"><TR>'
                                  f"{heading}{legend}</TR></TABLE>>"))
         return self.digraph
