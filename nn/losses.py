@@ -81,7 +81,8 @@ def binary_cross_entropy_with_logits(logits, targets):
     """Binary cross-entropy of σ(z), computed from the logit z without overflow.
 
     Per sample: max(z, 0) - z·y + ln(1 + e^-|z|), which equals
-    -[y ln σ(z) + (1 - y) ln(1 - σ(z))] for any z.
+    -[y ln σ(z) + (1 - y) ln(1 - σ(z))] for any z.  Its gradient is
+    dL/dz = σ(z) - y everywhere, 0.5 - y at z = 0 included.
 
     Args:
         logits: list of n Values.
@@ -96,7 +97,10 @@ def binary_cross_entropy_with_logits(logits, targets):
     logits, targets = _pairs(logits, targets, "binary_cross_entropy_with_logits")
     terms = []
     for z, y in zip(logits, targets):
-        minus_abs_z = -z if z.data >= 0 else z
+        # At the kink z = 0 both max(z, 0) and -|z| must take their slope from
+        # the same side, or the slopes do not add up to σ(0) - y = 0.5 - y.
+        # relu takes the left one (0), so -|z| takes the left one too (z).
+        minus_abs_z = -z if z.data > 0 else z
         terms.append(z.relu() - z * y + (1 + minus_abs_z.exp()).log())
     return _mean(terms)
 
