@@ -48,6 +48,11 @@ class Value:
         TypeError: if ``data`` is not an int or float (bool, str, None and
             complex are refused), or ``label`` is not a str.
 
+    A Value does not turn into a number by itself: ``float(v)``, ``int(v)``
+    and ``math`` functions (``math.exp(v)``) raise TypeError, because the
+    number they would return is cut out of the graph.  Use ``v.data`` for the
+    number, or ``v.exp()`` and the other methods to stay in the graph.
+
     Equality is identity, as for plain objects, so Values can sit in sets;
     compare ``a.data == b.data`` for numbers.  ``<``, ``<=``, ``>``, ``>=``
     compare data.
@@ -99,8 +104,15 @@ class Value:
             parts.append(f"label={self.label!r}")
         return f"Value({', '.join(parts)})"
 
+    # No implicit conversion to a number: math.exp(v) would call __float__ and
+    # silently cut v out of the graph (math.exp(a) * a gives a.grad = e, not 2e).
+    # __index__ is not defined either, for math functions fall back to it.
+
     def __float__(self):
-        return self.data
+        raise _conversion_refused(self, "float()")
+
+    def __int__(self):
+        raise _conversion_refused(self, "int()")
 
     # --- arithmetic: each line picks a row of the table in ops.py --------------------
 
@@ -216,6 +228,15 @@ def _data_of(other):
 def _describe(node):
     """'a = 5.0' for a labelled node, '5.0' otherwise: how errors name an operand."""
     return f"{node.label} = {node.data!r}" if node.label else repr(node.data)
+
+
+def _conversion_refused(node, conversion):
+    """The TypeError for float(v), int(v) and math functions on a Value."""
+    name = node.label if node.label.isidentifier() else "v"
+    return TypeError(
+        f"{conversion} of a Value ({_describe(node)}) would leave the graph, and math "
+        f"functions convert this way: use {name}.data for the number, or the Value's own "
+        f"method, such as {name}.exp(), to stay in the graph")
 
 
 def _operand(other, op, this):

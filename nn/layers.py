@@ -38,6 +38,12 @@ def _as_values(inputs):
     return [x if isinstance(x, Value) else Value(x) for x in inputs]
 
 
+def _as_numbers(inputs):
+    # Under no_grad: a Value gives its data (float(value) is refused, as it
+    # would silently leave the graph elsewhere).
+    return [x.data if isinstance(x, Value) else float(x) for x in inputs]
+
+
 def _check_inputs(inputs, n_inputs, module):
     if len(inputs) != n_inputs:
         # repr(module) only here: building it on every call cost as much as a neuron's sum.
@@ -94,7 +100,7 @@ class Neuron(Module):
         """Forward pass: list of n_inputs Values or numbers -> one Value."""
         _check_inputs(inputs, len(self.w), self)
         if not _GradMode.enabled:
-            return Value(self._forward_numbers([float(x) for x in inputs]))
+            return Value(self._forward_numbers(_as_numbers(inputs)))
         return self._forward_values(_as_values(inputs))
 
     def _forward_values(self, inputs):
@@ -158,7 +164,7 @@ class Layer(Module):
         """Forward pass: list of n_inputs Values or numbers -> list of n_outputs Values."""
         _check_inputs(inputs, self.n_inputs, self)
         if not _GradMode.enabled:
-            return [Value(a) for a in self._forward_numbers([float(x) for x in inputs])]
+            return [Value(a) for a in self._forward_numbers(_as_numbers(inputs))]
         inputs = _as_values(inputs)   # once, not once per neuron
         return [neuron._forward_values(inputs) for neuron in self.neurons]
 
@@ -225,7 +231,7 @@ class MLP(Module):
         if not _GradMode.enabled:
             # No graph to build: floats from layer to layer, Values only at the end.
             _check_inputs(inputs, self.n_inputs, self)
-            numbers = list(map(float, inputs))
+            numbers = _as_numbers(inputs)
             for layer in self.layers:
                 numbers = layer._forward_numbers(numbers)
             return [Value(a) for a in numbers]

@@ -1,6 +1,7 @@
 """The Value node: construction, the graph it records, reprs, and errors for bad input."""
 
 import math
+import operator
 
 import pytest
 
@@ -137,6 +138,35 @@ def test_gradcheck_reports_the_disagreeing_input():
     assert report.rows[1][3] < 1e-6
 
 
-def test_float_conversion():
-    assert float(Value(2.5)) == 2.5
+def test_float_of_a_value_raises_and_points_to_data_and_the_method():
+    # float(v) would hand back a number and silently cut v out of the graph.
+    a = Value(2.5, "a")
+    with pytest.raises(TypeError) as info:
+        float(a)
+    message = str(info.value)
+    assert "a = 2.5" in message and "a.data" in message and "exp()" in message
     assert math.isclose(Value(1.0).exp().data, math.e)
+
+
+@pytest.mark.parametrize("function", [math.exp, math.log, math.tanh, math.sqrt, math.isfinite,
+                                      math.floor, int])
+def test_math_functions_on_a_value_raise_instead_of_leaving_the_graph(function):
+    # math functions convert through __float__ (or __index__ where no __float__ is defined).
+    with pytest.raises(TypeError, match=r"\.data"):
+        function(Value(1.0, "a"))
+
+
+def test_math_exp_cannot_cut_a_value_out_of_the_graph():
+    a = Value(1.0, "a")
+    with pytest.raises(TypeError, match=r"a\.exp\(\)"):
+        math.exp(a) * a
+    J = a.exp() * a                    # the way that stays in the graph
+    J.backward()
+    assert a.grad == pytest.approx(2 * math.e)
+
+
+def test_a_value_is_not_an_index():
+    # operator.index would let range(v), lists[v] and math functions take v as an integer.
+    assert not hasattr(Value, "__index__")
+    with pytest.raises(TypeError):
+        operator.index(Value(2.0))
