@@ -247,9 +247,21 @@ SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
 
 
 # out = max(0, x).  The kink at 0 has no derivative; like PyTorch we use the
-# subgradient 0 there.
-def _relu(x): return x if x > 0 else 0.0
-def _relu_grads(x, out): return (1.0,) if x > 0 else (0.0,)   # constant tuples: nothing to allocate
+# subgradient 0 there.  NaN in gives NaN out, value and derivative, so a NaN
+# weight in a ReLU network shows instead of becoming 0: nan > 0 and nan <= 0
+# are both False, so only NaN reaches the last branch.
+# Below the kink the local derivative is 0, and an infinite upstream gradient
+# gives 0 × inf = nan on that edge (see autograd/backward.py: every edge is
+# local_grad × upstream_grad), where PyTorch's relu passes 0.
+def _relu(x):
+    if x > 0:
+        return x
+    return 0.0 if x <= 0 else x
+def _relu_grads(x, out):
+    # constant tuples: nothing to allocate
+    if x > 0:
+        return (1.0,)
+    return (0.0,) if x <= 0 else (math.nan,)
 RELU = Op("relu", _relu, _relu_grads, "out = max(0, x)",
           ("∂out/∂x = 1 if x > 0 else 0",), 1)
 
@@ -268,7 +280,9 @@ def leaky_relu_with(slope):
         return x if x > 0 else slope * x
 
     def local_grads(x, out):
-        return (1.0 if x > 0 else slope,)
+        if x > 0:
+            return (1.0,)
+        return (slope,) if x <= 0 else (math.nan,)   # NaN in, NaN out, as for relu
 
     return Op("leaky_relu", forward, local_grads, f"out = x if x > 0 else {slope:g}·x",
               (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1)

@@ -177,7 +177,7 @@ class Value:
         return _unary(ops.SIGMOID, self)
 
     def relu(self):
-        """max(0, self); the local derivative at 0 is taken as 0."""
+        """max(0, self); the local derivative at 0 is taken as 0.  relu(nan) is nan."""
         return _unary(ops.RELU, self)
 
     def leaky_relu(self, slope=0.01):
@@ -208,7 +208,9 @@ class Value:
         Sorts the graph in topological order (iteratively: a chain a million
         nodes deep works), sets this node's grad to 1, then for each node from
         the root down applies the chain rule along each edge:
-        ``parent.grad += local_grad * node.grad``.
+        ``parent.grad += local_grad * node.grad``.  That product is plain
+        floating-point arithmetic: a zero local derivative times an infinite
+        upstream gradient gives nan (see :func:`autograd.backward.sweep`).
 
         Calling it twice never gives a wrong figure: intermediate nodes are
         recomputed from zero on each call, while leaves (inputs, parameters)

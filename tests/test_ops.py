@@ -153,3 +153,41 @@ def test_each_slot_has_its_derivative_text():
     assert texts == ["∂z/∂w_i = a_i"] * 2 + ["∂z/∂a_i = w_i"] * 2 + ["∂z/∂b = 1"]
     total = sum_values([Value(1.0)] * 3)
     assert total.op.derivative_text(2, 3) == "∂out/∂x_i = 1"
+
+
+def test_relu_of_nan_is_nan():
+    # NaN in gives NaN out: a NaN weight in a ReLU network must show in its output.
+    x = Value(math.nan, "x")
+    out = x.relu()
+    assert math.isnan(out.data) and math.isnan(out.local_grads[0])
+    assert math.isnan(ops.RELU.forward(math.nan))          # the no_grad path's rule
+    assert math.isnan(x.leaky_relu(0.1).data) and math.isnan(x.leaky_relu(0.1).local_grads[0])
+    assert Value(-2.0).relu().data == 0.0 and Value(0.0).relu().data == 0.0
+
+
+def test_relu_network_with_a_nan_weight_gives_nan():
+    from nn import MLP
+    model = MLP(2, [3, 1])
+    model.layers[0].neurons[0].w[0].data = math.nan
+    (out,) = model([1.0, 1.0])
+    assert math.isnan(out.data)
+    with no_grad():
+        (fast,) = model([1.0, 1.0])
+    assert math.isnan(fast.data)
+
+
+def test_zero_local_derivative_times_infinite_upstream_gradient_is_nan():
+    # The documented decision: every edge is local_grad × upstream_grad in IEEE
+    # arithmetic, so a zero local derivative (relu below its kink) times an
+    # infinite upstream gradient gives nan, where PyTorch's relu passes 0.
+    x = Value(-1.0, "x")
+    r = x.relu()
+    y = (r * 1e308) * 1e308          # forward 0.0; d(y)/d(r) = 1e308·1e308 = inf
+    y.backward()
+    assert y.data == 0.0 and r.grad == math.inf
+    assert r.local_grads == (0.0,) and math.isnan(x.grad)
+    # the same rule for any op with a zero local derivative, as in PyTorch's mul
+    a = Value(3.0, "a")
+    z = (a * 0.0) * 1e308 * 1e308
+    z.backward()
+    assert math.isnan(a.grad)
