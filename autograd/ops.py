@@ -288,8 +288,15 @@ def leaky_relu_with(slope):
               (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1)
 
 
-# out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
-def _sum(*xs): return math.fsum(xs)
+# out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch),
+# exact-rounded by fsum.  fsum refuses an intermediate overflow and inf - inf,
+# where '+' gives inf or nan; a sum must not stop training that '+' would
+# not, so there we add left to right, exactly as x1 + x2 + ... + xn does.
+def _sum(*xs):
+    try:
+        return math.fsum(xs)
+    except (OverflowError, ValueError):
+        return functools.reduce(operator.add, xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
 SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None)
 

@@ -266,10 +266,23 @@ def _node(data, op, parents, local_grads, role):
     return node
 
 
+# An error names at most this many operands: a sum over a million terms
+# must not put a million numbers into one message.
+MOST_OPERANDS_NAMED = 4
+
+
+def _describe_operands(nodes):
+    """'a = 1.0 and 2.0' for a few operands; the first few and '… and N more' for many."""
+    named = [_describe(node) for node in nodes[:MOST_OPERANDS_NAMED]]
+    left_out = len(nodes) - len(named)
+    if left_out:
+        return f"{', '.join(named)} … and {left_out} more"
+    return " and ".join(named)
+
+
 def _failed(op, parents, error):
     """The op's error, reworded to name the op and its operands."""
-    operands = " and ".join(_describe(parent) for parent in parents)
-    return type(error)(f"'{op}' failed on {operands}: {error}")
+    return type(error)(f"'{op}' failed on {_describe_operands(parents)}: {error}")
 
 
 # Making nodes is the engine's hot path: every + and * of a training step
@@ -324,7 +337,9 @@ def sum_values(values):
     """Sum a non-empty sequence of Values (or numbers) as ONE node with op ``sum``.
 
     Equal to ``a + b + c + ...`` but one node instead of n - 1, so a loss over
-    a batch stays small.  The sum is exact-rounded (``math.fsum``).
+    a batch stays small.  The sum is exact-rounded (``math.fsum``); where
+    the terms overflow or hold inf and -inf it is what ``+`` gives (inf or
+    nan), not an error.
 
     Args:
         values: sequence of Values or numbers (at least one Value).

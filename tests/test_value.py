@@ -5,7 +5,8 @@ import operator
 
 import pytest
 
-from autograd import GradcheckError, Value, gradcheck, is_grad_enabled, no_grad
+from autograd import GradcheckError, Op, Value, gradcheck, is_grad_enabled, no_grad, sum_values
+from autograd.value import _apply
 
 
 def test_leaf_attributes():
@@ -170,3 +171,41 @@ def test_a_value_is_not_an_index():
     assert not hasattr(Value, "__index__")
     with pytest.raises(TypeError):
         operator.index(Value(2.0))
+
+
+@pytest.mark.parametrize("numbers", [
+    [1e308, 1e308],                   # overflow: '+' gives inf
+    [1e308, 1e308, -1e308],           # an intermediate overflow that fsum refuses
+    [math.inf, -math.inf],            # inf - inf: '+' gives nan
+    [math.inf, 1.0, -math.inf, 2.0],
+    [-1e308, -1e308, 5.0],
+    [math.nan, math.inf, -math.inf],
+])
+def test_sum_values_agrees_with_plus_on_overflow_and_inf_minus_inf(numbers):
+    values = [Value(x) for x in numbers]
+    total = sum_values(values)
+    chained = values[0]
+    for v in values[1:]:
+        chained = chained + v
+    assert math.isnan(total.data) if math.isnan(chained.data) else total.data == chained.data
+    total.backward()                  # the local derivatives are still 1 each
+    assert all(v.grad == 1.0 for v in values)
+
+
+def test_error_operand_listing_is_capped():
+    # An n-ary op that fails on a million operands must not write a million of them.
+    def refuse(*xs):
+        raise ValueError("not defined here")
+
+    op = Op("refuses", refuse, lambda *xs_and_out: (1.0,) * (len(xs_and_out) - 1),
+            "out = f(x_1, ..., x_n)", ("∂out/∂x_i = 1",), None)
+    parents = tuple(Value(float(i)) for i in range(1_000_000))
+    parents[0].label = "first"
+    with pytest.raises(ValueError) as info:
+        _apply(op, parents)
+    message = str(info.value)
+    assert len(message) < 300, message[:300]
+    assert "'refuses'" in message and "first = 0.0" in message
+    assert "and 999996 more" in message
+    with pytest.raises(ValueError, match=r"'refuses' failed on a = 1\.0 and 2\.0: not defined"):
+        _apply(op, (Value(1.0, "a"), Value(2.0)))
