@@ -152,15 +152,33 @@ NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1,
 
 
 def _power(base, exponent):
-    """base ** exponent as a real number, with the errors of Python's math module."""
+    """base ** exponent as a real number, with the errors of Python's math module.
+
+    A nan or infinite exponent follows ``math.pow``: (-2)^nan is nan,
+    (-2)^inf is inf, (-0.5)^inf is 0.
+    """
     if base == 0 and exponent < 0:
         raise ZeroDivisionError("0 cannot be raised to a negative power")
-    if base < 0 and exponent != int(exponent):
+    if base < 0 and math.isfinite(exponent) and not float(exponent).is_integer():
         raise ValueError("a negative base to a fractional power is not a real number")
     try:
         return math.pow(base, exponent)
     except OverflowError:
         raise OverflowError("result too large for a float")
+
+
+def _slope_power(x, y):
+    """x ** y inside a local derivative, ±inf where it is too large for a float.
+
+    The forward result can fit while its slope does not: 1e-200 ** -1 = 1e200,
+    but its slope -1·x^-2 is -1e400.  Python's ** raises there; the slope is
+    reported as the infinity it is, with the sign of x^y (negative for a
+    negative x to an odd power), as PyTorch does.
+    """
+    try:
+        return x ** y
+    except OverflowError:
+        return -math.inf if x < 0 and y % 2 == 1 else math.inf
 
 
 # out = x ** y, both Values (or a number base: 2 ** x, whose base is a constant leaf).
@@ -171,7 +189,7 @@ def _pow_grads(x, y, out):
     if x == 0 and y < 1:
         d_base = math.inf if y > 0 else 0.0   # the slope of x^y at 0 for 0 < y < 1 is vertical
     else:
-        d_base = y * x ** (y - 1)
+        d_base = y * _slope_power(x, y - 1)
     if x > 0:
         d_exponent = out * log(x)
     elif x == 0:
@@ -204,7 +222,7 @@ def power_by(n):
     def local_grads(x, out):
         if x == 0 and n < 1:
             return (math.inf if n > 0 else 0.0,)
-        return (n * x ** (n - 1),)
+        return (n * _slope_power(x, n - 1),)
 
     return Op(f"**{shown}", forward, local_grads, f"out = x^{shown}",
               (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}")

@@ -296,10 +296,10 @@ def _unary(op, a):
     x = a.data
     try:
         out = op.forward(x)
+        if _GradMode.enabled:
+            return _node(out, op, (a,), op.local_grads(x, out), RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, (a,), error) from None
-    if _GradMode.enabled:
-        return _node(out, op, (a,), op.local_grads(x, out), RESULT)
     return _node(out, "", (), (), INPUT)
 
 
@@ -308,10 +308,10 @@ def _binary(op, a, b):
     x, y = a.data, b.data
     try:
         out = op.forward(x, y)
+        if _GradMode.enabled:
+            return _node(out, op, (a, b), op.local_grads(x, y, out), RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, (a, b), error) from None
-    if _GradMode.enabled:
-        return _node(out, op, (a, b), op.local_grads(x, y, out), RESULT)
     return _node(out, "", (), (), INPUT)
 
 
@@ -320,16 +320,17 @@ def _apply(op, parents):
 
     Under ``no_grad()`` the result is a leaf holding only its data.
 
-    Raises the op's ValueError, ZeroDivisionError or OverflowError, reworded
-    to name the op and its operands; nothing is added to the graph then.
+    Raises the op's ValueError, ZeroDivisionError or OverflowError, from its
+    forward rule or its local-derivative rule, reworded to name the op and its
+    operands; nothing is added to the graph then.
     """
     inputs = [parent.data for parent in parents]
     try:
         out = op.forward(*inputs)
+        if _GradMode.enabled:
+            return _node(out, op, parents, op.local_grads(*inputs, out), RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, parents, error) from None
-    if _GradMode.enabled:
-        return _node(out, op, parents, op.local_grads(*inputs, out), RESULT)
     return _node(out, "", (), (), INPUT)
 
 

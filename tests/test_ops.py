@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import OPS, Value, gradcheck, no_grad, numerical_grad, sum_values, weighted_sum
+from autograd import OPS, Op, Value, gradcheck, no_grad, numerical_grad, sum_values, weighted_sum
 from autograd import ops
 
 reals = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False, allow_infinity=False)
@@ -191,3 +191,53 @@ def test_zero_local_derivative_times_infinite_upstream_gradient_is_nan():
     z = (a * 0.0) * 1e308 * 1e308
     z.backward()
     assert math.isnan(a.grad)
+
+
+def test_pow_whose_result_fits_has_an_infinite_local_derivative_not_an_error():
+    # 1e-200 ** -1 = 1e200 fits; its slope -1·x^-2 = -1e400 does not, and is -inf.
+    x = Value(1e-200, "x")
+    out = x ** -1
+    assert out.data == pytest.approx(1e200) and out.local_grads == (-math.inf,)
+    out.backward()
+    assert x.grad == -math.inf
+    y = Value(1e-200, "y")
+    out = y ** Value(-1.0, "n")
+    assert out.data == pytest.approx(1e200) and out.local_grads[0] == -math.inf
+    # a negative base: x^(n-1) keeps the sign of an odd power
+    assert (Value(-1e-200) ** -1).local_grads == (-math.inf,)    # -1·(+1e400)
+    assert (Value(-1e-150) ** -2).local_grads == (math.inf,)     # -2·(-1e450)
+
+
+@pytest.mark.parametrize("base, exponent", [(-2.0, math.nan), (-2.0, math.inf), (-2.0, -math.inf),
+                                            (-0.5, math.inf), (2.0, math.nan)])
+def test_pow_of_a_nan_or_infinite_exponent_follows_math_pow(base, exponent):
+    expected = math.pow(base, exponent)
+    for out in (Value(base) ** exponent, base ** Value(exponent), Value(base) ** Value(exponent)):
+        assert out.data == expected or (math.isnan(out.data) and math.isnan(expected))
+
+
+@pytest.mark.parametrize("make, error, words", [
+    (lambda: Value(1e200, "x") ** 2, OverflowError, ["'**2'", "x = 1e+200"]),
+    (lambda: Value(10.0, "x") ** Value(400.0, "y"), OverflowError, ["'**'", "x = 10.0", "y = 400.0"]),
+    (lambda: Value(-2.0, "x") ** 0.5, ValueError, ["'**0.5'", "x = -2.0"]),
+    (lambda: Value(0.0, "x") ** -1, ZeroDivisionError, ["'**-1'", "x = 0.0"]),
+    (lambda: Value(800.0, "x").exp(), OverflowError, ["'exp'", "x = 800.0"]),
+])
+def test_every_pow_error_names_the_op_and_its_operands(make, error, words):
+    with pytest.raises(error) as info:
+        make()
+    assert all(word in str(info.value) for word in words), str(info.value)
+
+
+def test_an_error_in_a_local_derivative_names_the_op_and_its_operands():
+    from autograd.value import _apply, _binary, _unary
+
+    def overflowing_grads(*inputs_and_out):
+        raise OverflowError("slope too large")
+
+    for arity, make in ((1, lambda op, a, b: _unary(op, a)), (2, lambda op, a, b: _binary(op, a, b)),
+                        (2, lambda op, a, b: _apply(op, (a, b)))):
+        op = Op("steep", lambda *xs: 1.0, overflowing_grads, "out = 1", ("∂out/∂x = ?",) * arity,
+                arity)
+        with pytest.raises(OverflowError, match=r"'steep' failed on a = 3\.0.*slope too large"):
+            make(op, Value(3.0, "a"), Value(4.0, "b"))
