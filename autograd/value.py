@@ -379,14 +379,32 @@ def weighted_sum(weights, inputs, bias):
         Value.
 
     Raises:
+        TypeError: if a weight or the bias is not a Value (they are the
+            parameters that receive gradients), an input is not a Value or a
+            number, or weights or inputs is not a list; the message names it.
         ValueError: if ``weights`` and ``inputs`` differ in length.
 
     >>> w, b = [Value(0.5), Value(-1.0)], Value(0.25)
     >>> weighted_sum(w, [2.0, 3.0], b).data
     -1.75
     """
-    if len(weights) != len(inputs):
-        raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
-    anchor = bias
-    inputs = [a if isinstance(a, Value) else _operand(a, ops.WEIGHTED_SUM, anchor) for a in inputs]
-    return _apply(ops.WEIGHTED_SUM, (*weights, *inputs, bias))
+    try:
+        n_weights, n_inputs = len(weights), len(inputs)
+    except TypeError:
+        raise TypeError(f"weighted_sum: weights and inputs must be lists, got "
+                        f"{type(weights).__name__} and {type(inputs).__name__}") from None
+    if n_weights != n_inputs:
+        raise ValueError(f"weighted_sum: {n_weights} weights but {n_inputs} inputs")
+    if not isinstance(bias, Value):
+        raise TypeError(f"weighted_sum: bias is {type(bias).__name__} {bias!r}, expected a Value")
+    inputs = [a if isinstance(a, Value) else _operand(a, ops.WEIGHTED_SUM, bias) for a in inputs]
+    try:
+        return _apply(ops.WEIGHTED_SUM, (*weights, *inputs, bias))
+    except AttributeError:
+        # A weight without .data: found here, after the fact, so that the
+        # common call (a neuron's forward pass) pays nothing for the check.
+        for position, weight in enumerate(weights):
+            if not isinstance(weight, Value):
+                raise TypeError(f"weighted_sum: weights[{position}] is {type(weight).__name__} "
+                                f"{weight!r}, expected a Value") from None
+        raise

@@ -5,7 +5,8 @@ import operator
 
 import pytest
 
-from autograd import GradcheckError, Op, Value, gradcheck, is_grad_enabled, no_grad, sum_values
+from autograd import (GradcheckError, Op, Value, gradcheck, is_grad_enabled, no_grad, sum_values,
+                      weighted_sum)
 from autograd.value import _apply
 
 
@@ -209,3 +210,17 @@ def test_error_operand_listing_is_capped():
     assert "and 999996 more" in message
     with pytest.raises(ValueError, match=r"'refuses' failed on a = 1\.0 and 2\.0: not defined"):
         _apply(op, (Value(1.0, "a"), Value(2.0)))
+
+
+@pytest.mark.parametrize("make, error, words", [
+    (lambda: weighted_sum([0.5, Value(1.0)], [1.0, 2.0], Value(0.0)), TypeError,
+     ["weighted_sum", "weights[0]", "float 0.5", "Value"]),
+    (lambda: weighted_sum([Value(0.5)], [1.0], 0.0), TypeError, ["weighted_sum", "bias", "float 0.0"]),
+    (lambda: weighted_sum(Value(0.5), [1.0], Value(0.0)), TypeError, ["weighted_sum", "weights", "list"]),
+    (lambda: weighted_sum([Value(0.5)], ["x"], Value(0.0)), TypeError, ["'Σw·a+b'", "str 'x'"]),
+])
+def test_weighted_sum_refuses_bad_arguments_naming_them(make, error, words):
+    with pytest.raises(error) as info:
+        make()
+    message = str(info.value)
+    assert all(word in message for word in words), message
