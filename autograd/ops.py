@@ -24,11 +24,12 @@ notes, ``../shared/seeds/002_*``.
 """
 
 import functools
+import itertools
 import math
 import operator
 
 __all__ = [
-    "Op", "OPS",
+    "Op", "OPS", "OpRuleError", "check_rules", "wrong_local_grads",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
     "RELU", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
     "exp", "log",
@@ -36,6 +37,10 @@ __all__ = [
 
 
 NOTATIONS = ("infix", "prefix", "power", "call")
+
+
+class OpRuleError(TypeError):
+    """A row of the table whose rules do not fit its arity: the wrong number of local derivatives."""
 
 
 class Op(str):
@@ -52,7 +57,10 @@ class Op(str):
         formula: the forward rule as text, e.g. ``"out = a·b"``.
         derivatives: the local derivatives as text, one per input
             (for n-ary ops, one pattern).
-        arity: the number of inputs, or ``None`` for any number.
+        arity: the number of inputs, or ``None`` for any number.  A row with a
+            fixed arity has its rules tried on a few inputs when it is made
+            (see :func:`check_rules`); an n-ary row's local derivatives are
+            counted at every node it makes.
         notation: how views write the op applied to its inputs: ``"infix"``
             (``a + b``), ``"prefix"`` (``-a``), ``"power"`` (``x^2``: the
             symbol follows the input) or ``"call"`` (``tanh(x)``).
@@ -68,6 +76,12 @@ class Op(str):
     ('infix', '·', 'call')
     >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
     (6.0, (2.0, 3.0))
+
+    Raises:
+        ValueError: for an unknown notation.
+        OpRuleError: if the row's rules do not give one local derivative per
+            input, or a fixed-arity row has a number of ``derivatives`` texts
+            other than its arity.
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
@@ -83,6 +97,11 @@ class Op(str):
         op.notation = notation
         op.symbol = name if symbol is None else symbol
         op.pattern_of_slot = pattern_of_slot
+        if arity is not None:
+            if len(op.derivatives) != arity:
+                raise OpRuleError(f"op {name!r} takes {arity} inputs but has "
+                                  f"{len(op.derivatives)} derivative texts: {op.derivatives}")
+            check_rules(op)
         return op
 
     def derivative_text(self, slot, n_inputs):
@@ -98,6 +117,52 @@ class Op(str):
         if self.arity is None:
             return self.derivatives[0]
         return self.derivatives[slot]
+
+
+# --- the check that a row gives one local derivative per input -----------------
+# The engine's fast paths for one and two inputs (autograd/value.py) make a node
+# without counting its local derivatives: that count would cost every node of a
+# training step.  A fixed-arity row is therefore checked once, when it is made:
+# its rules are tried on both sides of the usual kinks (0 and 1), on the kinks
+# themselves, and on nan, so that a rule which gives the wrong number of local
+# derivatives in one branch only is caught too.
+
+PROBE_INPUTS = (-2.0, -0.5, 0.0, 0.5, 1.0, 2.0, math.nan)
+
+
+def wrong_local_grads(op, n_inputs, local_grads, where):
+    """The message for a rule that gave ``local_grads``, not a tuple of ``n_inputs``, ``where``."""
+    if type(local_grads) is tuple:
+        given = f"{len(local_grads)} local derivatives"
+    else:
+        given = f"a {type(local_grads).__name__} (not a tuple)"
+    plural = "input" if n_inputs == 1 else "inputs"
+    return (f"op {str(op)!r}: its local-derivative rule gave {given} for {n_inputs} {plural} "
+            f"{where}; it must return a tuple of one ∂out/∂input per input")
+
+
+def check_rules(op):
+    """Try a fixed-arity row's rules on PROBE_INPUTS; raise OpRuleError naming the op if one misfits.
+
+    Inputs outside the op's domain (its rules raise ValueError,
+    ZeroDivisionError or OverflowError) are skipped.  Run by ``Op`` itself
+    for every row with a fixed arity.
+
+    >>> check_rules(MUL)
+    """
+    for inputs in itertools.product(PROBE_INPUTS, repeat=op.arity):
+        try:
+            out = op.forward(*inputs)
+            local_grads = op.local_grads(*inputs, out)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            continue
+        except TypeError as error:
+            plural = "input" if op.arity == 1 else "inputs"
+            raise OpRuleError(f"op {str(op)!r} takes {op.arity} {plural}, but its rules "
+                              f"cannot be called so: {error}") from None
+        if type(local_grads) is not tuple or len(local_grads) != op.arity:
+            where = "at " + ", ".join(f"{name} = {x!r}" for name, x in zip("xyzuvw", inputs))
+            raise OpRuleError(wrong_local_grads(op, op.arity, local_grads, where))
 
 
 # --- helpers that work on floats and on Values alike --------------------------

@@ -322,13 +322,21 @@ def _apply(op, parents):
 
     Raises the op's ValueError, ZeroDivisionError or OverflowError, from its
     forward rule or its local-derivative rule, reworded to name the op and its
-    operands; nothing is added to the graph then.
+    operands; nothing is added to the graph then.  Raises ops.OpRuleError,
+    naming the op, if its rule gives other than one local derivative per parent.
     """
     inputs = [parent.data for parent in parents]
     try:
         out = op.forward(*inputs)
         if _GradMode.enabled:
-            return _node(out, op, parents, op.local_grads(*inputs, out), RESULT)
+            local_grads = op.local_grads(*inputs, out)
+            # Counted here, once per node: n-ary rows cannot be checked when
+            # they are made, as fixed-arity rows are (ops.check_rules), and the
+            # count costs little beside a node with many parents.
+            if type(local_grads) is not tuple or len(local_grads) != len(parents):
+                raise ops.OpRuleError(ops.wrong_local_grads(
+                    op, len(parents), local_grads, f"at {_describe_operands(parents)}"))
+            return _node(out, op, parents, local_grads, RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, parents, error) from None
     return _node(out, "", (), (), INPUT)

@@ -241,3 +241,58 @@ def test_an_error_in_a_local_derivative_names_the_op_and_its_operands():
                 arity)
         with pytest.raises(OverflowError, match=r"'steep' failed on a = 3\.0.*slope too large"):
             make(op, Value(3.0, "a"), Value(4.0, "b"))
+
+
+# --- rows whose rules give the wrong number of local derivatives ------------------------
+
+def _softplus(x):
+    return math.log1p(math.exp(-abs(x))) + max(x, 0.0)
+
+
+@pytest.mark.parametrize("local_grads, words", [
+    (lambda x, out: (0.5, 0.5), ["'softplus'", "2 local derivatives", "1 input"]),
+    (lambda x, out: 1 / (1 + math.exp(-x)), ["'softplus'", "a float (not a tuple)"]),
+    (lambda x, out: (1.0,) if x > 0 else (), ["'softplus'", "0 local derivatives", "x = -2.0"]),
+    (lambda x, y, out: (1.0, 1.0), ["'softplus'", "1 input"]),          # the rule takes two
+])
+def test_a_row_with_the_wrong_number_of_local_derivatives_is_refused_when_made(local_grads, words):
+    # A row added to the table is tried on a few inputs when it is made (at import
+    # for the fixed rows), so its mistake shows there, naming the op, and not as an
+    # unnamed IndexError inside some later backward().
+    with pytest.raises(ops.OpRuleError) as info:
+        Op("softplus", _softplus, local_grads, "out = ln(1 + e^x)", ("∂out/∂x = σ(x)",), 1)
+    message = str(info.value)
+    assert all(word in message for word in words), message
+
+
+def test_a_row_whose_text_does_not_match_its_arity_is_refused():
+    with pytest.raises(ops.OpRuleError, match="'hypot'.*2 inputs.*1 derivative"):
+        Op("hypot", math.hypot, lambda a, b, out: (a / out, b / out), "out = √(a² + b²)",
+           ("∂out/∂a = a/out",), 2)
+
+
+def test_an_n_ary_row_with_the_wrong_number_of_local_derivatives_fails_where_the_node_is_made():
+    from autograd.value import _apply
+
+    short = Op("short_sum", lambda *xs: math.fsum(xs), lambda *xs_and_out: (1.0,) * (len(xs_and_out) - 2),
+               "out = Σ x_i", ("∂out/∂x_i = 1",), None)
+    parents = tuple(Value(float(i), f"x{i}") for i in range(10))
+    with pytest.raises(ops.OpRuleError) as info:
+        _apply(short, parents)
+    message = str(info.value)
+    assert "'short_sum'" in message and "9 local derivatives" in message and "10 inputs" in message
+    assert "and 6 more" in message                      # the operands, capped
+    with no_grad():                                     # no local derivatives are made there
+        assert _apply(short, parents).data == 45.0
+
+
+def test_every_row_of_the_table_gives_one_local_derivative_per_input():
+    # The fixed rows, and the parametrised ones at a few parameters, pass the
+    # check that every row meets when it is made.
+    rows = [*OPS.values(), ops.power_by(2.0), ops.power_by(-1.5), ops.power_by(0.5),
+            ops.leaky_relu_with(0.2)]
+    for op in rows:
+        if op.arity is not None:
+            ops.check_rules(op)
+    assert len(sum_values([Value(1.0)] * 3).local_grads) == 3
+    assert len(weighted_sum([Value(1.0)], [Value(2.0)], Value(3.0)).local_grads) == 3
