@@ -5,6 +5,7 @@ import math
 import pytest
 
 from autograd import Value
+from error_words import assert_raises_naming
 from nn import MLP, SGD, Adam, linear_decay
 
 PARAMETERS = [Value(0.5, "w"), Value(0.1, "b")]
@@ -35,10 +36,7 @@ PARAMETERS = [Value(0.5, "w"), Value(0.1, "b")]
     (lambda: linear_decay(1, None, 10), TypeError, ["linear_decay", "end", "None"]),
 ])
 def test_bad_optimiser_arguments_fail_at_the_call_naming_the_argument(make, error, words):
-    with pytest.raises(error) as info:
-        make()
-    message = str(info.value)
-    assert all(word in message for word in words), message
+    assert_raises_naming(make, error, words)
 
 
 def test_good_optimiser_arguments_still_work():
