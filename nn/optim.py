@@ -76,8 +76,7 @@ def _parameter_list(parameters, owner):
     Values with these optimisers).
     """
     if callable(getattr(parameters, "parameters", None)):
-        raise TypeError(f"{owner}: pass model.parameters(), not the model itself "
-                        f"({shown(parameters)})")
+        raise TypeError(f"{owner}: pass model.parameters(), not the model itself")
     if isinstance(parameters, (str, bytes)) or not hasattr(parameters, "__iter__"):
         raise TypeError(f"{owner}: parameters must be a list of Values, such as "
                         f"model.parameters(), got {shown(parameters)}")
