@@ -33,8 +33,8 @@ import numbers
 from .graph import topological_order
 from .value import Value
 
-__all__ = ["TangentUpdate", "forward_sweep", "jvp", "joint_order", "push_tangents", "seeds_from",
-           "outputs_from"]
+__all__ = ["TangentUpdate", "ForwardRecord", "forward_sweep", "record_forward", "jvp",
+           "joint_order", "push_tangents", "seeds_from", "outputs_from"]
 
 
 class TangentUpdate:
@@ -224,3 +224,78 @@ def jvp(outputs, tangents):
     push_tangents(joint_order(outputs), tangent)
     results = [tangent.get(out, 0.0) for out in outputs]
     return results[0] if single else results
+
+
+class ForwardRecord:
+    """One forward-mode sweep kept as data: what the forward stepper reads.
+
+    The mirror of :class:`autograd.BackwardRecord`.  Made by
+    :func:`record_forward`; a view at step ``k`` shows exactly the first
+    ``k`` of :attr:`steps`.
+
+    Attributes:
+        outputs (tuple of Value): the outputs whose tangents are wanted.
+        order (tuple of Value): their joint topological order, parents first.
+        seeds (dict): leaf -> its tangent (float), where the sweep starts.
+        steps (tuple of TangentUpdate): every edge the sweep followed, in order.
+        tangents (dict): Value -> its tangent after the whole sweep (float); a
+            node missing from it depends on no seeded input: its tangent is 0.
+    """
+
+    __slots__ = ("outputs", "order", "seeds", "steps", "tangents")
+
+    def __init__(self, outputs, order, seeds, steps, tangents):
+        self.outputs = tuple(outputs)
+        self.order = tuple(order)
+        self.seeds = dict(seeds)
+        self.steps = tuple(steps)
+        self.tangents = tangents
+
+    @property
+    def n_steps(self):
+        """How many steps (edges followed) the sweep has (int)."""
+        return len(self.steps)
+
+    def tangents_at(self, step):
+        """The tangents after the first ``step`` steps (dict Value -> float; a missing node has none yet).
+
+        Raises:
+            ValueError: if ``step`` is not an int from 0 to :attr:`n_steps`.
+        """
+        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= self.n_steps:
+            raise ValueError(f"step must be an int from 0 to {self.n_steps}, got {step!r}")
+        tangents = dict(self.seeds)
+        for update in self.steps[:step]:
+            tangents[update.child] = update.tangent_after
+        return tangents
+
+    def __repr__(self):
+        return f"ForwardRecord({len(self.order)} nodes, {self.n_steps} steps)"
+
+
+def record_forward(outputs, tangents, who="record_forward"):
+    """Run forward mode once and keep every edge it followed as data.
+
+    Args:
+        outputs: a Value or a list of Values.
+        tangents: dict {leaf Value: number}; or one leaf Value, meaning {leaf: 1.0}.
+        who (str): the caller's name, for error messages.
+
+    Returns:
+        ForwardRecord.
+
+    Raises:
+        TypeError, ValueError: as :func:`jvp`.
+
+    >>> a, b = Value(2.0, "a"), Value(5.0, "b")
+    >>> rec = record_forward((a * b).named("y"), a)
+    >>> rec.n_steps, rec.tangents_at(0) == {a: 1.0}, [t for t in rec.tangents_at(1).values()]
+    (1, True, [1.0, 5.0])
+    """
+    outputs = outputs_from(outputs, who)
+    seeds = seeds_from(tangents, who)
+    order = joint_order(outputs)
+    steps = []
+    tangent = dict(seeds)
+    push_tangents(order, tangent, steps.append)
+    return ForwardRecord(outputs, order, seeds, steps, tangent)

@@ -143,7 +143,7 @@ def grad(root, wrt, create_graph=False):
         create_graph: if False, the gradients are floats.  If True, they are
             Values whose graph is the backward pass (see the module's
             docstring), to be differentiated again; read the number with
-            ``.data`` or ``float()``.
+            ``.data``.
 
     Returns:
         float or Value for a single ``wrt``; a list of them, in order, for a

@@ -80,7 +80,7 @@ def _exact_number(sp, number):
 
 
 def to_sympy(tree, symbols):
-    """The SymPy expression of a tree checked by ``autograd.cli.parse_expression``.
+    """The SymPy expression of a tree checked by ``autograd.views.cli.parse_expression``.
 
     The tree holds only numbers, variables, ``+ - * / **``, unary ``-``/``+``
     and calls of the command line's functions, so each node maps to one SymPy
@@ -94,7 +94,7 @@ def to_sympy(tree, symbols):
         a SymPy expression.
 
     >>> import sympy
-    >>> from autograd.cli import parse_expression
+    >>> from autograd.views.cli import parse_expression
     >>> tree, names = parse_expression("3*(a + b*c)")
     >>> to_sympy(tree, {n: sympy.Symbol(n) for n in names})
     3*a + 3*b*c
@@ -106,7 +106,7 @@ def to_sympy(tree, symbols):
               ast.Pow: lambda a, b: a ** b}
     unary = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
     results = []
-    # Post-order without recursion, as autograd.cli.evaluate walks the same trees.
+    # Post-order without recursion, as autograd.views.cli.evaluate walks the same trees.
     todo = [(tree.body, False)]
     while todo:
         node, operands_ready = todo.pop()
@@ -298,7 +298,7 @@ def compare_expression(tree, text, variables, name="f", plot_path=None):
     Returns:
         int: 0, or 1 if a plot cannot be written.
     """
-    from autograd.cli import evaluate
+    from autograd.views.cli import evaluate
     sp = _sympy()
     symbols = {n: sp.Symbol(n, real=True) for n in variables}
     expression = to_sympy(tree, symbols)

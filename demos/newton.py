@@ -169,7 +169,7 @@ def plot_tanh_derivatives(path, order=4):
 
 def save_gradient_graph(path, x=0.5):
     """Draw the graph of d tanh(x)/dx, taken with create_graph=True, as an SVG at ``path``; return it."""
-    from autograd import draw   # needs Graphviz; the rest of the demo does not
+    from autograd.views import draw   # needs Graphviz; the rest of the demo does not
     leaf = Value(x, "x")
     out = leaf.tanh().named("tanh x")
     slope = grad(out, leaf, create_graph=True).named("d tanh/dx")

@@ -1,4 +1,4 @@
-"""Forward mode: jvp, the Jacobian both ways and their multiply-adds, and the forward stepper."""
+"""Forward mode: jvp, the forward sweep's record, and the Jacobian both ways with their multiply-adds."""
 
 import math
 import re
@@ -7,11 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from autograd import Value, topological_order
-from autograd.forward import TangentUpdate, forward_sweep, joint_order, jvp
-from autograd.forward_stepper import ForwardStepper
+from autograd.forward import TangentUpdate, forward_sweep, jvp, record_forward
 from autograd.jacobian import count_edges, jacobian_forward, jacobian_reverse
 from notes_example import notes_graph
-from random_graphs import ROWS, build, graph_specs
+from table_graphs import ROWS, build, graph_specs
 
 
 def close(x, y):
@@ -134,65 +133,13 @@ def test_forward_and_reverse_jacobians_are_equal_on_random_graphs(spec):
         assert [leaf.grad for leaf in leaves] == row
 
 
-# --- the forward stepper ------------------------------------------------------------------
-
-def test_stepper_sentences_on_the_notes_graph():
+def test_record_forward_keeps_every_step_and_the_tangents_at_each():
     J, (a, b, c, u, v) = notes_graph()
-    s = ForwardStepper(J, {c: 1.0})
-    assert s.sentences() == [
-        "tangent of u += ∂u/∂c · tangent of c = 3.0 × 1.0 = 3.0  ->  tangent of u = 3.0",
-        "tangent of v += ∂v/∂u · tangent of u = 1.0 × 3.0 = 3.0  ->  tangent of v = 3.0",
-        "tangent of J += ∂J/∂v · tangent of v = 3.0 × 3.0 = 9.0  ->  tangent of J = 9.0",
-    ]
-    assert repr(s).startswith("ForwardStepper(J; tangent of c = 1.0): at the start, 0 of 3 steps")
-
-
-def test_stepper_moves_both_ways_and_says_where_it_is():
-    J, (a, b, c, u, v) = notes_graph()
-    s = ForwardStepper(J, {a: 1.0, b: 1.0})
-    assert s.where() == "at the start, 0 of 4 steps"   # a→v, b→u, u→v, v→J
-    assert s.back().startswith("already at the start")
-    assert s.tangent(u) == 0.0
-    first = s.next()
-    assert first.shown.startswith("step 1 of 4: tangent of u += ∂u/∂b")
-    assert s.tangent(u) == 2.0 and s.where() == "step 1 of 4"
-    assert s.run() == "done: 4 of 4 steps"
-    assert s.next().startswith("already done")
-    assert s.tangent(J) == 9.0
-    assert s.back() == "undid step 4 of 4: tangent of J is 0.0 again"
-    assert s.reset() == "at the start, 0 of 4 steps"
-    assert s.tangents == {a: 1.0, b: 1.0}
-    assert "→ 1." not in s.transcript()
-    s.next()
-    assert s.transcript().splitlines()[0].startswith("→ 1. tangent of u")
-
-
-def test_stepper_names_unlabelled_nodes_by_position():
-    x = Value(2.0, "x")
-    y = (x * 3).tanh()
-    s = ForwardStepper(y, x)
-    shown = s.next().shown
-    assert "tangent of n2 += ∂n2/∂x" in shown and "(n2 is a (*) node, data 6.0)" in shown
-
-
-def test_stepper_with_no_edge_to_step():
-    a, b = Value(1.0, "a"), Value(2.0, "b")
-    s = ForwardStepper((b * 2).named("y"), a)
-    assert s.total == 0 and "no edge leads from a seeded input to an output" in repr(s)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(graph_specs())
-def test_the_stepper_ends_at_the_tangents_jvp_gives(spec):
-    leaves, outputs = build(spec)
-    seeds = {leaf: float(i + 1) for i, leaf in enumerate(leaves)}
-    s = ForwardStepper(outputs, seeds)
-    s.run()
-    assert [s.tangent(out) for out in outputs] == jvp(outputs, seeds)
-    order = joint_order(outputs)
-    final = {node: s.tangent(node) for node in order}
-    s.reset()
-    assert s.tangents == seeds
-    for _ in range(s.total):
-        s.next()
-    assert {node: s.tangent(node) for node in order} == final
+    rec = record_forward(J, {b: 1.0, c: 2.0})
+    assert rec.n_steps == 4 and rec.seeds == {b: 1.0, c: 2.0}     # b→u, c→u, u→v, v→J
+    assert rec.tangents_at(0) == {b: 1.0, c: 2.0}
+    assert rec.tangents_at(2)[u] == 2.0 + 3.0 * 2.0
+    assert rec.tangents_at(rec.n_steps) == rec.tangents
+    assert rec.tangents[J] == jvp(J, {b: 1.0, c: 2.0})
+    with pytest.raises(ValueError, match="step must be an int from 0 to 4, got 5"):
+        rec.tangents_at(5)

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from autograd import Value, cli
+from autograd import Value
+from autograd.views import cli
 from autograd.forward import joint_order
 from autograd.higher import depends_on
 from demos import compare, modes, newton
@@ -173,7 +174,7 @@ def test_cli_compare_without_sympy_says_how_to_install_it(monkeypatch, capsys):
 
 
 def test_newton_can_draw_the_graph_of_a_gradient(tmp_path):
-    from autograd import draw
+    from autograd.views import draw
     try:
         path = newton.save_gradient_graph(os.path.join(tmp_path, "slope.svg"))
     except draw.DotNotFoundError:

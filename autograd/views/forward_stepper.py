@@ -1,10 +1,11 @@
 """Step through forward mode one edge at a time, from the inputs up to the outputs, with a sentence for each step.
 
-The mirror of :mod:`autograd.stepper`: that one replays the backward sweep,
-edge by edge from the root down; this one replays the forward sweep of
-:func:`autograd.forward.forward_sweep` (exactly what :func:`autograd.forward.jvp`
-runs), edge by edge from the seeded inputs up.  Each step adds one edge's
-local derivative × its parent's tangent to its child's tangent.
+The mirror of :mod:`.stepper`: that one replays a record of the backward
+sweep, edge by edge from the root down; this one replays a record of the
+forward sweep (:func:`autograd.forward.record_forward`, exactly what
+:func:`autograd.forward.jvp` runs), edge by edge from the seeded inputs up.
+Each step adds one edge's local derivative × its parent's tangent to its
+child's tangent.
 
 The notes' graph J = 3(a + b·c) at a = 5, b = 3, c = 2, differentiated by a:
 
@@ -15,11 +16,11 @@ The notes' graph J = 3(a + b·c) at a = 5, b = 3, c = 2, differentiated by a:
 >>> J = (3 * v).named("J")
 >>> s = ForwardStepper(J, {a: 1.0})
 >>> s
-ForwardStepper(J; tangent of a = 1.0): at the start, 0 of 2 steps; tangent of a = 1.0 (da/da = 1, where forward mode starts)
+ForwardStepper(J; tangent of a = 1): at the start, 0 of 2 steps; tangent of a = 1 (da/da = 1, where forward mode starts)
 >>> s.next()
-step 1 of 2: tangent of v += ∂v/∂a · tangent of a = 1.0 × 1.0 = 1.0  ->  tangent of v = 1.0
+step 1 of 2: tangent of v += ∂v/∂a · tangent of a = 1 × 1 = 1  ->  tangent of v = 1
 >>> s.next()
-step 2 of 2: tangent of J += ∂J/∂v · tangent of v = 3.0 × 1.0 = 3.0  ->  tangent of J = 3.0
+step 2 of 2: tangent of J += ∂J/∂v · tangent of v = 3 × 1 = 3  ->  tangent of J = 3
 >>> s.tangent(J)                  # dJ/da
 3.0
 
@@ -27,9 +28,9 @@ Only the edges on a path from a seeded input are stepped: b, c and u do not
 move when only a does, so their tangents are 0 and their edges carry nothing.
 """
 
-from .forward import forward_sweep, joint_order, outputs_from, seeds_from
-from .graph import node_names
-from .stepper import Message, format_number
+from ..forward import record_forward
+from .stepper import Message
+from .text import format_number, glossary, in_derivative, node_names, partial
 
 __all__ = ["ForwardStepper", "tangent_sentence"]
 
@@ -43,42 +44,41 @@ def tangent_sentence(update, names):
 
     Args:
         update (autograd.forward.TangentUpdate): one recorded step.
-        names (dict): a name for each node, from :func:`autograd.node_names`.
+        names (dict): a name for each node, from :func:`.text.node_names`.
 
     Returns:
         str.
 
-    >>> from autograd import Value, node_names
-    >>> from autograd.forward import forward_sweep
+    >>> from autograd import Value
+    >>> from autograd.forward import record_forward
     >>> a = Value(3.0, "a")
-    >>> y = (a * a).named("y")
-    >>> updates = []
-    >>> _ = forward_sweep(y, a, on_edge=updates.append)
-    >>> print(tangent_sentence(updates[1], node_names(y)))
-    tangent of y += ∂y/∂a · tangent of a = 3.0 × 1.0 = 3.0  ->  tangent of y = 3.0 + 3.0 = 6.0
+    >>> rec = record_forward((a * a).named("y"), a)
+    >>> print(tangent_sentence(rec.steps[1], node_names(rec.order)))
+    tangent of y += ∂y/∂a · tangent of a = 3 × 1 = 3  ->  tangent of y = 3 + 3 = 6
     """
     child, parent = names[update.child], names[update.parent]
     result = format_number(update.tangent_after)
     if update.tangent_before != 0:
         result = (f"{format_number(update.tangent_before)} + "
                   f"{format_number(update.contribution)} = {result}")
-    return (f"tangent of {child} += ∂{child}/∂{parent} · tangent of {parent} = "
-            f"{format_number(update.local_grad)} × {format_number(update.parent_tangent)} = "
-            f"{format_number(update.contribution)}  ->  tangent of {child} = {result}")
+    return (f"tangent of {in_derivative(child)} += {partial(child, parent)} · tangent of "
+            f"{in_derivative(parent)} = {format_number(update.local_grad)} × "
+            f"{format_number(update.parent_tangent)} = {format_number(update.contribution)}  ->  "
+            f"tangent of {in_derivative(child)} = {result}")
 
 
 class ForwardStepper:
     """Replay forward mode from the seeded inputs up to the outputs, one edge at a time.
 
-    Making a ForwardStepper runs the forward sweep once, recording every
-    edge, and starts at the beginning: only the seeded inputs have a
-    tangent.  ``next()`` applies one edge, ``back()`` undoes one; after
-    ``run()`` every tangent is what :func:`autograd.forward.jvp` returns.
-    Tangents are kept in the stepper (``tangent(node)``), not on the nodes:
-    the graph and its ``.grad`` fields are left alone.
+    Making a ForwardStepper records one forward sweep
+    (:func:`autograd.forward.record_forward`) and starts at its beginning:
+    only the seeded inputs have a tangent.  ``next()`` applies one edge,
+    ``back()`` undoes one; after ``run()`` every tangent is what
+    :func:`autograd.forward.jvp` returns.  Tangents are kept in the stepper
+    (``tangent(node)``), not on the nodes: the graph and its ``.grad`` are
+    left alone.
 
-    Nodes are named as everywhere else (:func:`autograd.node_names`: the
-    label, or ``n<i>`` by position in the topological order).
+    Nodes are named as in every view (:func:`.text.node_names`).
 
     Args:
         outputs: the Value (or list of Values) whose tangents to compute.
@@ -88,9 +88,10 @@ class ForwardStepper:
         TypeError, ValueError: as :func:`autograd.forward.jvp`.
 
     Attributes:
-        outputs (list of Value), seeds (dict {Value: float}),
-        steps (list of autograd.forward.TangentUpdate), total (int),
-        position (int: how many steps are applied), names (dict).
+        record (autograd.forward.ForwardRecord): the sweep replayed.
+        steps (tuple of autograd.forward.TangentUpdate): its steps, in order.
+        total (int), position (int: how many steps are applied), names (dict),
+        tangents (dict: each node's tangent now; a node missing has none yet).
 
     Moving past the end or before the start changes nothing and returns a
     message saying so.
@@ -102,20 +103,18 @@ class ForwardStepper:
     >>> s.run(), s.tangent(y)
     (done: 2 of 2 steps, 4.0)
     >>> s.back()
-    undid step 2 of 2: tangent of y is 2.0 again
+    undid step 2 of 2: tangent of y is 2 again
     """
 
     def __init__(self, outputs, tangents):
-        self.outputs = outputs_from(outputs, "ForwardStepper")
-        self.seeds = seeds_from(tangents, "ForwardStepper")
-        self.steps = []
-        forward_sweep(self.outputs, self.seeds, on_edge=self.steps.append)
-        self.names = node_names(None, joint_order(self.outputs))
-        for leaf in self.seeds:
-            self.names.setdefault(leaf, leaf.label or f"(input {format_number(leaf.data)})")
+        self.record = record_forward(outputs, tangents, who="ForwardStepper")
+        self.steps = self.record.steps
         self.total = len(self.steps)
+        self.names = node_names(self.record.order)
+        for leaf in self.record.seeds:    # a seed that no output uses is still named
+            self.names.setdefault(leaf, leaf.label or f"(input {format_number(leaf.data)})")
         self.position = 0
-        self.tangents = dict(self.seeds)
+        self.tangents = self.record.tangents_at(0)
 
     # --- where we are ------------------------------------------------------------
 
@@ -155,26 +154,21 @@ class ForwardStepper:
         for number, update in enumerate(self.steps, start=1):
             mark = "→" if number == self.position else " "
             lines.append(f"{mark} {number:>{width}}. {self.sentence(update)}")
+        lines += [f"({line})" for line in glossary(self.record.order, self.names)]
         return Message("\n".join(lines))
 
-    def _glossed(self, update):
-        """The sentence, plus what an unlabelled child is (``n3 is a (*) node, data 6.0``)."""
+    def _glossed(self, index):
+        """Step ``index``'s sentence, plus what an ``n<K>`` node in it is, the first time the pass meets it."""
+        update = self.steps[index]
+        earlier = {node for step in self.steps[:index] for node in (step.child, step.parent)}
+        new = [node for node in dict.fromkeys((update.parent, update.child)) if node not in earlier]
+        notes = glossary(self.record.order, self.names, new)
         text = self.sentence(update)
-        glosses = []
-        for node in dict.fromkeys((update.parent, update.child)):
-            if not node.label:
-                kind = f"a ({node.op}) node" if node.op else f"the {node.role}"
-                glosses.append(f"{self.names[node]} is {kind}, data {format_number(node.data)}")
-        if glosses:
-            text += f"\n  ({'; '.join(glosses)})"
+        if notes:
+            text += "\n  (" + "; ".join(notes) + ")"
         return text
 
     # --- moving ---------------------------------------------------------------------
-
-    def _first_of_its_child(self, index):
-        # A node's edges are pushed one after another, so its first edge is the
-        # one whose predecessor belongs to another node.
-        return index == 0 or self.steps[index - 1].child is not self.steps[index].child
 
     def next(self):
         """Apply the next edge: the child's tangent becomes ``tangent_after``.
@@ -189,8 +183,8 @@ class ForwardStepper:
         update = self.steps[self.position]
         self.tangents[update.child] = update.tangent_after
         self.position += 1
-        return Message(self.sentence(update),
-                       shown=f"step {self.position} of {self.total}: {self._glossed(update)}")
+        return Message(self.sentence(update), shown=f"step {self.position} of {self.total}: "
+                                                    f"{self._glossed(self.position - 1)}")
 
     def back(self):
         """Undo the last applied edge.
@@ -202,18 +196,11 @@ class ForwardStepper:
             return Message(f"already at the start: 0 of {self.total} steps "
                            f"(call .next() to take the first)")
         self.position -= 1
-        self._undo(self.position)
         update = self.steps[self.position]
+        self.tangents = self.record.tangents_at(self.position)
         return Message(f"undid step {self.position + 1} of {self.total}: tangent of "
-                       f"{self.names[update.child]} is {format_number(update.tangent_before)} "
-                       f"again")
-
-    def _undo(self, index):
-        update = self.steps[index]
-        if self._first_of_its_child(index):
-            del self.tangents[update.child]
-        else:
-            self.tangents[update.child] = update.tangent_before
+                       f"{in_derivative(self.names[update.child])} is "
+                       f"{format_number(update.tangent_before)} again")
 
     def run(self):
         """Apply every remaining edge; the tangents are then those :func:`jvp` returns.
@@ -222,9 +209,7 @@ class ForwardStepper:
             Message (a str): ``"done: n of n steps"``.
         """
         while self.position < self.total:
-            update = self.steps[self.position]
-            self.tangents[update.child] = update.tangent_after
-            self.position += 1
+            self.next()
         return Message(self.where())
 
     def reset(self):
@@ -233,24 +218,21 @@ class ForwardStepper:
         Returns:
             Message (a str): ``"at the start, 0 of n steps"``.
         """
-        while self.position > 0:
-            self.position -= 1
-            self._undo(self.position)
+        self.position = 0
+        self.tangents = self.record.tangents_at(0)
         return Message(self.where())
 
     def __repr__(self):
-        seeds = ", ".join(f"tangent of {self.names[leaf]} = {format_number(t)}"
-                          for leaf, t in self.seeds.items())
-        outputs = ", ".join(self.names[out] for out in self.outputs)
+        seeds = ", ".join(f"tangent of {in_derivative(self.names[leaf])} = {format_number(t)}"
+                          for leaf, t in self.record.seeds.items())
+        outputs = ", ".join(self.names[out] for out in self.record.outputs)
         head = f"ForwardStepper({outputs}; {seeds}): {self.where()}"
         if self.total == 0:
             return f"{head}; no edge leads from a seeded input to an output"
         if self.position == 0:
-            if len(self.seeds) == 1:
-                (leaf, t), = self.seeds.items()
-                name = self.names[leaf]
-                if t == 1.0:
-                    return (f"{head}; tangent of {name} = 1.0 (d{name}/d{name} = 1, "
-                            f"where forward mode starts)")
+            if list(self.record.seeds.values()) == [1.0]:
+                name = self.names[next(iter(self.record.seeds))]
+                return (f"{head}; tangent of {in_derivative(name)} = 1 (d{in_derivative(name)}/"
+                        f"d{in_derivative(name)} = 1, where forward mode starts)")
             return f"{head}; only the seeded inputs have tangents"
-        return f"{head}\n  last step: {self._glossed(self.current)}"
+        return f"{head}\n  last step: {self._glossed(self.position - 1)}"
