@@ -34,7 +34,7 @@ from collections import namedtuple
 from autograd import Value, no_grad, topological_order
 from autograd.higher import grad
 
-from ._common import DEFAULT_OUT_DIR, heading, require, say
+from ._common import DEFAULT_OUT_DIR, heading, require, save_png, say
 
 __all__ = ["to_sympy", "sympy_functions", "SwellRow", "swell_table", "DifferenceRow",
            "finite_differences", "exact_derivative", "plot_errors", "compare_expression",
@@ -99,40 +99,26 @@ def to_sympy(tree, symbols):
     >>> to_sympy(tree, {n: sympy.Symbol(n) for n in names})
     3*a + 3*b*c
     """
+    from autograd.views.cli import fold
     sp = _sympy()
     functions = sympy_functions()
     binary = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
               ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
               ast.Pow: lambda a, b: a ** b}
     unary = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
-    results = []
-    # Post-order without recursion, as autograd.views.cli.evaluate walks the same trees.
-    todo = [(tree.body, False)]
-    while todo:
-        node, operands_ready = todo.pop()
+    def visit(node, arguments):
         kind = type(node)
-        operands = ([node.left, node.right] if kind is ast.BinOp else
-                    [node.operand] if kind is ast.UnaryOp else
-                    list(node.args) if kind is ast.Call else [])
-        if operands and not operands_ready:
-            todo.append((node, True))
-            todo.extend((operand, False) for operand in reversed(operands))
-            continue
-        split = len(results) - len(operands)
-        arguments = results[split:]
-        del results[split:]
         if kind is ast.Constant:
-            results.append(_exact_number(sp, node.value))
-        elif kind is ast.Name:
-            results.append(symbols[node.id])
-        elif kind is ast.BinOp:
-            results.append(binary[type(node.op)](*arguments))
-        elif kind is ast.UnaryOp:
-            results.append(unary[type(node.op)](*arguments))
-        else:
-            results.append(functions[node.func.id](*arguments))
-    (expression,) = results
-    return expression
+            return _exact_number(sp, node.value)
+        if kind is ast.Name:
+            return symbols[node.id]
+        if kind is ast.BinOp:
+            return binary[type(node.op)](*arguments)
+        if kind is ast.UnaryOp:
+            return unary[type(node.op)](*arguments)
+        return functions[node.func.id](*arguments)
+
+    return fold(tree, visit)
 
 
 def exact_derivative(derivative, symbols, point):
@@ -254,16 +240,7 @@ def plot_errors(rows, automatic_error, path, title, notes_h=0.001):
     axes.legend(loc="upper center", fontsize=8)
     axes.grid(True, which="major", linewidth=0.3)
     figure.tight_layout()
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    # matplotlib writes in place; write beside the target, then swap it in whole.
-    partial = os.path.join(directory, f".{os.path.basename(path)}.partial.png")
-    figure.savefig(partial, dpi=110)
-    plt.close(figure)
-    with open(partial, "rb") as written:
-        os.fsync(written.fileno())
-    os.replace(partial, path)
-    return path
+    return save_png(figure, path)
 
 
 def _print_differences(rows, every=4):

@@ -17,12 +17,13 @@ Run it with ``python -m demos.newton`` (``--out DIR`` for the pictures).
 """
 
 import argparse
+import math
 import os
 
 from autograd import Value
 from autograd.higher import derivatives, grad, hessian
 
-from ._common import DEFAULT_OUT_DIR, heading, require, say
+from ._common import DEFAULT_OUT_DIR, heading, require, save_png, say
 
 __all__ = ["quartic", "valley", "newton_1d", "descent_1d", "newton_2d", "descent_2d",
            "tanh_derivatives", "plot_tanh_derivatives", "save_gradient_graph", "show", "main"]
@@ -41,48 +42,61 @@ def valley(x, y):
     return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
 
 
-# --- 1-D --------------------------------------------------------------------------------
+# --- both methods, in 1-D and 2-D -------------------------------------------------------
 
-def newton_1d(f, x, max_steps=50):
-    """Newton's method on a function of one Value, from x, until |f'(x)| < TOLERANCE.
+def _walk(point, measure, step, max_steps):
+    """The loop every method here shares: measure, stop once the gradient is small, else step.
+
+    Args:
+        point: the start (a float, or a list of two floats).
+        measure: point -> (f, gradient), the gradient a float or a tuple.
+        step: (point, gradient) -> the next point.
+        max_steps: the most steps to take.
 
     Returns:
-        list of (x, f(x), f'(x)) tuples, one per point visited, the start first.
+        list of (point, f, size of the gradient) tuples, one per point visited, the start first.
     """
     path = []
     for _ in range(max_steps + 1):
-        value, slope, curvature = derivatives(f, x, 2)
-        path.append((x, value, slope))
-        if abs(slope) < TOLERANCE:
+        value, gradient = measure(point)
+        size = math.hypot(*gradient) if isinstance(gradient, tuple) else abs(gradient)
+        path.append((tuple(point) if isinstance(point, list) else point, value, size))
+        if size < TOLERANCE:
             break
-        x = x - slope / curvature
+        point = step(point, gradient)
     return path
+
+
+def _measure(f):
+    """point -> (f, gradient) by one backward sweep, for a function of one or two Values."""
+    def measure(point):
+        leaves = [Value(x) for x in point] if isinstance(point, list) else [Value(point)]
+        out = f(*leaves)
+        gradient = grad(out, leaves)
+        return out.data, (tuple(gradient) if isinstance(point, list) else gradient[0])
+    return measure
+
+
+def newton_1d(f, x, max_steps=50):
+    """Newton's method on a function of one Value, x ← x − f′(x)/f″(x), until |f′(x)| < TOLERANCE.
+
+    f″ is the derivative of f′, taken with create_graph=True (:func:`autograd.higher.derivatives`).
+
+    Returns:
+        list of (x, f(x), |f′(x)|) tuples, one per point visited, the start first.
+    """
+    def step(x, slope):
+        return x - slope / derivatives(f, x, 2)[2]
+    return _walk(x, _measure(f), step, max_steps)
 
 
 def descent_1d(f, x, learning_rate, max_steps):
-    """Gradient descent on a function of one Value, from x, until |f'(x)| < TOLERANCE.
+    """Gradient descent on a function of one Value, x ← x − lr·f′(x), until |f′(x)| < TOLERANCE.
 
     Returns:
-        list of (x, f(x), f'(x)) tuples, one per point visited, the start first.
+        list of (x, f(x), |f′(x)|) tuples, one per point visited, the start first.
     """
-    path = []
-    for _ in range(max_steps + 1):
-        leaf = Value(x, "x")
-        out = f(leaf)
-        out.backward()
-        path.append((x, out.data, leaf.grad))
-        if abs(leaf.grad) < TOLERANCE:
-            break
-        x = x - learning_rate * leaf.grad
-    return path
-
-
-# --- 2-D --------------------------------------------------------------------------------
-
-def _gradient_2d(f, point):
-    leaves = [Value(point[0], "x"), Value(point[1], "y")]
-    out = f(*leaves)
-    return out.data, grad(out, leaves)
+    return _walk(x, _measure(f), lambda x, slope: x - learning_rate * slope, max_steps)
 
 
 def newton_2d(f, point, max_steps=50):
@@ -94,19 +108,12 @@ def newton_2d(f, point, max_steps=50):
     Returns:
         list of ((x, y), f, |∇f|) tuples, one per point visited, the start first.
     """
-    path = []
-    for _ in range(max_steps + 1):
-        value, (gx, gy) = _gradient_2d(f, point)
-        size = (gx * gx + gy * gy) ** 0.5
-        path.append((tuple(point), value, size))
-        if size < TOLERANCE:
-            break
-        (hxx, hxy), (hyx, hyy) = hessian(f, point)
+    def step(point, gradient):
+        (gx, gy), ((hxx, hxy), (hyx, hyy)) = gradient, hessian(f, point)
         determinant = hxx * hyy - hxy * hyx
-        step_x = (hyy * gx - hxy * gy) / determinant
-        step_y = (hxx * gy - hyx * gx) / determinant
-        point = [point[0] - step_x, point[1] - step_y]
-    return path
+        return [point[0] - (hyy * gx - hxy * gy) / determinant,
+                point[1] - (hxx * gy - hyx * gx) / determinant]
+    return _walk(list(point), _measure(f), step, max_steps)
 
 
 def descent_2d(f, point, learning_rate, max_steps):
@@ -115,15 +122,9 @@ def descent_2d(f, point, learning_rate, max_steps):
     Returns:
         list of ((x, y), f, |∇f|) tuples, one per point visited, the start first.
     """
-    path = []
-    for _ in range(max_steps + 1):
-        value, (gx, gy) = _gradient_2d(f, point)
-        size = (gx * gx + gy * gy) ** 0.5
-        path.append((tuple(point), value, size))
-        if size < TOLERANCE:
-            break
-        point = [point[0] - learning_rate * gx, point[1] - learning_rate * gy]
-    return path
+    def step(point, gradient):
+        return [x - learning_rate * g for x, g in zip(point, gradient)]
+    return _walk(list(point), _measure(f), step, max_steps)
 
 
 # --- tanh and its derivatives ------------------------------------------------------------
@@ -155,16 +156,7 @@ def plot_tanh_derivatives(path, order=4):
                    "(create_graph=True)", fontsize=10)
     axes.legend(loc="upper left", fontsize=9)
     figure.tight_layout()
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    # matplotlib writes in place; write beside the target, then swap it in whole.
-    partial = os.path.join(directory, f".{os.path.basename(path)}.partial.png")
-    figure.savefig(partial, dpi=110)
-    plt.close(figure)
-    with open(partial, "rb") as written:
-        os.fsync(written.fileno())
-    os.replace(partial, path)
-    return path
+    return save_png(figure, path)
 
 
 def save_gradient_graph(path, x=0.5):
@@ -188,8 +180,8 @@ def _eigenvalues_2x2(matrix):
 # --- the story ----------------------------------------------------------------------------
 
 def _print_1d(newton, descent, learning_rate, rows=8):
-    print(f"  {'step':>4}  {'Newton: x':>20} {'f′(x)':>11}   "
-          f"{f'gradient descent (lr {learning_rate:g}): x':>32} {'f′(x)':>11}")
+    print(f"  {'step':>4}  {'Newton: x':>20} {'|f′(x)|':>11}   "
+          f"{f'gradient descent (lr {learning_rate:g}): x':>32} {'|f′(x)|':>11}")
     for step in range(rows):
         left = (f"{newton[step][0]:20.15f} {newton[step][2]:11.2e}" if step < len(newton)
                 else f"{'(done)':>20} {'':>11}")

@@ -26,7 +26,7 @@ from ..value import CONSTANT, Value
 from .explain import explain
 from .text import d, format_number
 
-__all__ = ["main", "build_parser", "parse_expression", "evaluate", "ExpressionError",
+__all__ = ["main", "build_parser", "parse_expression", "evaluate", "fold", "ExpressionError",
            "FUNCTIONS"]
 
 PROG = "chainrule"
@@ -237,6 +237,39 @@ def _constant_result(function, *arguments):
         return function(first, *arguments[1:]).data
 
 
+def fold(tree, visit):
+    """Walk a checked tree operands first, without recursion; return what ``visit`` makes of the whole.
+
+    Args:
+        tree: an ``ast.Expression`` from :func:`parse_expression`.
+        visit: ``visit(node, arguments)`` returns a node's result from its
+            operands' results (a list, left to right; empty for a number or name).
+
+    Returns:
+        ``visit``'s result for the expression's top node.
+
+    >>> tree, _ = parse_expression("2 * (3 + 4)")
+    >>> fold(tree, lambda node, arguments: 1 + sum(arguments))     # how many nodes
+    5
+    """
+    results = []
+    # Post-order: (node, True) means its operands' results are on ``results``.
+    todo = [(tree.body, False)]
+    while todo:
+        node, operands_ready = todo.pop()
+        operands = _operands(node)
+        if not operands_ready and operands:
+            todo.append((node, True))
+            todo.extend((operand, False) for operand in reversed(operands))
+            continue
+        split = len(results) - len(operands)
+        arguments = results[split:]
+        del results[split:]
+        results.append(visit(node, arguments))
+    (result,) = results
+    return result
+
+
 def evaluate(tree, variables):
     """Evaluate a tree from :func:`parse_expression` with the Values given for its variables.
 
@@ -259,21 +292,7 @@ def evaluate(tree, variables):
     >>> evaluate(tree, {n: Value(x, n) for n, x in [("a", 5), ("b", 3), ("c", 2)]}).data
     33.0
     """
-    results = []
-    # Post-order without recursion: (node, True) means its operands are on ``results``.
-    todo = [(tree.body, False)]
-    while todo:
-        node, operands_ready = todo.pop()
-        operands = _operands(node)
-        if not operands_ready and operands:
-            todo.append((node, True))
-            todo.extend((operand, False) for operand in reversed(operands))
-            continue
-        split = len(results) - len(operands)
-        arguments = results[split:]
-        del results[split:]
-        results.append(_evaluate_node(node, arguments, variables))
-    (result,) = results
+    result = fold(tree, lambda node, arguments: _evaluate_node(node, arguments, variables))
     if not isinstance(result, Value):
         result = Value(result)
         result.role = CONSTANT
