@@ -239,3 +239,20 @@ def test_second_derivatives_of_a_network_match_central_differences(n_inputs):
             return grad(f(*xs), xs[i])
         numeric = (first(h) - first(-h)) / (2 * h)
         assert math.isclose(H[i][j], numeric, rel_tol=1e-6, abs_tol=1e-7)
+
+
+@pytest.mark.parametrize("make_optimizer", [
+    lambda parameters: __import__("nn").SGD(parameters, lr=0.1),
+    lambda parameters: __import__("nn").SGD(parameters, lr=0.1, momentum=0.9),
+    lambda parameters: __import__("nn").Adam(parameters, lr=0.01),
+], ids=["sgd", "momentum", "adam"])
+def test_an_optimizer_steps_the_same_after_create_graph(make_optimizer):
+    from nn import MLP, mse
+    models = [MLP(2, [3, 1], activation="tanh", seed=4) for _ in range(2)]
+    optimizers = [make_optimizer(model.parameters()) for model in models]
+    for create_graph, model, optimizer in zip((False, True), models, optimizers):
+        mse([model([0.5, -1.0])[0]], [1.0]).backward(create_graph=create_graph)
+        optimizer.step()
+    plain, graphed = (model.parameters() for model in models)
+    assert all(type(p.data) is float for p in graphed)
+    assert [p.data for p in plain] == [p.data for p in graphed]
