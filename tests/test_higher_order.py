@@ -256,3 +256,16 @@ def test_an_optimizer_steps_the_same_after_create_graph(make_optimizer):
     plain, graphed = (model.parameters() for model in models)
     assert all(type(p.data) is float for p in graphed)
     assert [p.data for p in plain] == [p.data for p in graphed]
+
+
+def test_the_views_work_when_grads_are_values():
+    from autograd.views import Stepper, draw, explain, text_tree
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    out = (x * y + x.tanh()).named("f")
+    out.backward(create_graph=True)
+    assert "= x.grad after one backward() from zero ✓" in explain(out, x)
+    assert "y = 3 (grad 2)" in text_tree(out)
+    assert "grad 3.07" in draw.dot_source(out)
+    s = Stepper(out)
+    s.run()
+    assert y.grad == 2.0          # the stepper sets floats, as one backward() from zero
