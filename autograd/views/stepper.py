@@ -292,16 +292,17 @@ class Stepper:
         return draw.picture(self.record, step=self.position, **options).digraph
 
     def _repr_html_(self):
-        """In Jupyter: the picture at the current step and its sentence."""
-        from . import draw
+        """In Jupyter: where the stepper is, the picture at the current step and its sentence.
+
+        A graph too big for the scalar view is drawn one box per neuron, or
+        not at all, with the reason (also when Graphviz's ``dot`` is missing);
+        see :mod:`.notebook`.
+        """
+        from .notebook import BOX, picture_html   # drawing needs graphviz; stepping does not
         from .text import html_text
-        try:
-            svg = draw.svg_text(self.record, step=self.position)
-        except (draw.GraphTooLargeError, draw.DotNotFoundError) as error:
-            svg = f"<p><i>{html_text(str(error))}</i></p>"
         said = self._glossed(self.current) if self.current is not None else repr(self)
-        return (f"<div><p><b>{html_text(self.where())}</b></p>{svg}"
-                f"<pre>{html_text(said)}</pre></div>")
+        return (f"{BOX}<p><b>{html_text(self.where())}</b></p>"
+                f"{picture_html(self.record, self.position)}<pre>{html_text(said)}</pre></div>")
 
     def __repr__(self):
         where = self.where()
