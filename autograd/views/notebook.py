@@ -26,6 +26,8 @@ shows a traceback.
 (True, True, True, 0.0)
 """
 
+import re
+
 from ..backward import record
 from ..graph import topological_order
 from ..value import NeuronRole
@@ -42,7 +44,10 @@ MAX_DISPLAY_NODES = 20_000
 are a few thousand nodes); a bigger graph gets the summary at once, in about a second,
 where recording it would take several."""
 
-# Every display sits in one of these, so it never runs past the notebook's width.
+SMALLEST_SCALE = 0.75
+"""A drawing is shrunk to fit the notebook's width, but never below this share of its size."""
+
+# Every display sits in one of these: a drawing wider than the notebook scrolls inside it.
 BOX = '<div class="chainrule" style="max-width:100%; overflow-x:auto">'
 
 
@@ -182,6 +187,12 @@ def _drawing(rec, step=None):
 
 
 def _inline(svg):
-    """SVG from ``dot`` made fit for inside HTML: no XML prologue, and shrunk to the page's width."""
+    """SVG from ``dot`` made fit for inside HTML: no XML prologue, shrunk to the notebook's width.
+
+    Shrunk at most to :data:`SMALLEST_SCALE` of its size, so its text stays
+    readable; a wider drawing (a network) scrolls sideways instead.
+    """
     svg = svg[svg.index("<svg"):]
-    return svg.replace("<svg ", '<svg style="max-width:100%; height:auto" ', 1)
+    width = re.match(r'<svg width="([\d.]+)pt"', svg)
+    smallest = f" min-width:{float(width.group(1)) * SMALLEST_SCALE:.0f}pt;" if width else ""
+    return svg.replace("<svg ", f'<svg style="max-width:100%;{smallest} height:auto" ', 1)
