@@ -3,8 +3,9 @@
 Jupyter calls an object's ``_repr_html_`` to display it.  ``Value`` and
 ``BackwardRecord`` live in the engine, which imports no view, so their
 ``_repr_html_`` import this module only when a notebook asks; the
-:class:`~autograd.views.stepper.Stepper` takes its picture from here too.  Each display reads a
-record of one backward pass from zero (:func:`autograd.record`), like every view.
+:class:`~autograd.views.stepper.Stepper` takes its picture from here too.
+Each display reads a record of one backward pass from zero
+(:func:`autograd.record`), like every view.
 
 What is drawn, in order of preference:
 
@@ -66,13 +67,15 @@ def value_html(value):
     # Counted as the scalar view counts them: constants are written into their op.
     n_nodes = sum(1 for node in order if node.role != "constant")
     # Refused before recording, which takes seconds for a graph of a million nodes.
-    if n_nodes > MAX_SCALAR_NODES and not _has_neurons(order):
-        return summary_html(value, value.grad, n_nodes, None, _too_many(n_nodes, neurons=False),
-                            _draw_anyway(n_nodes))
-    if len(order) > MAX_DISPLAY_NODES:
-        why_not = (f"{_too_many(n_nodes)}, and more than the {MAX_DISPLAY_NODES} a notebook "
-                   f"display records to try the network view")
-        return summary_html(value, value.grad, n_nodes, None, why_not, _draw_anyway(n_nodes))
+    if n_nodes > MAX_SCALAR_NODES:
+        why_not = None
+        if not _has_neurons(order):
+            why_not = _too_many(n_nodes, neurons=False)
+        elif len(order) > MAX_DISPLAY_NODES:
+            why_not = (f"{_too_many(n_nodes)}, and more than the {MAX_DISPLAY_NODES} a notebook "
+                       f"display records to try the network view")
+        if why_not:
+            return summary_html(value, value.grad, n_nodes, None, why_not, _draw_anyway(n_nodes))
     rec = record(value, who="display")
     svg, why_not, advice = _drawing(rec)
     if svg is None:
@@ -117,7 +120,7 @@ def picture_html(rec, step=None):
 
 
 def summary_html(value, grad, n_nodes, n_steps, why_not, advice=None):
-    """A few lines that stand in for a drawing: data, grad, op, node count, why not drawn, how to draw.
+    """A few lines in place of a drawing: data, grad, op, node count, why not drawn, how to draw it.
 
     Args:
         value (autograd.Value): the root.
@@ -138,7 +141,10 @@ def summary_html(value, grad, n_nodes, n_steps, why_not, advice=None):
     (True, True)
     """
     name = shown_label(value.label) if value.label else "this Value"
-    made_by = f"op <code>{html_text(str(value.op))}</code>" if value.op else f"a leaf ({value.role})"
+    if value.op:
+        made_by = f"op <code>{html_text(str(value.op))}</code>"
+    else:
+        made_by = f"a leaf ({value.role})"
     facts = [f"data {format_number(value.data)}", f"grad {format_number(grad)}", made_by,
              f"{n_nodes} node{'s' if n_nodes != 1 else ''}"]
     if n_steps is not None:
@@ -162,13 +168,14 @@ def _has_neurons(order):
 
 
 def _too_many(n_nodes, neurons=True):
-    """Why a graph of ``n_nodes`` nodes gets no scalar view (and, ``neurons=False``, no network view)."""
-    why_not = f"its graph has {n_nodes} nodes, more than the {MAX_SCALAR_NODES} the scalar view draws"
+    """Why a graph of ``n_nodes`` nodes gets no scalar view (neurons=False: nor a network view)."""
+    why_not = (f"its graph has {n_nodes} nodes, more than the {MAX_SCALAR_NODES} the scalar "
+               f"view draws")
     return why_not if neurons else why_not + ", and no neurons of an nn network to draw instead"
 
 
 def _drawing(rec, step=None):
-    """Draw ``rec`` at ``step``: (inline SVG, None, None), or (None, why not, code that draws it anyway).
+    """Draw ``rec`` at ``step``: (inline SVG, None, None) or (None, why not, how to draw it anyway).
 
     The scalar view if it fits, else the neuron view if the graph holds neurons.
     """

@@ -88,7 +88,7 @@ def printed(outputs):
 
 
 def boxes(page):
-    """Each value box of the one SVG drawing in an HTML output: name -> its text lines after the name."""
+    """Each value box of the SVG drawing in an HTML output: its name -> its other lines of text."""
     start, end = page.index("<svg"), page.index("</svg>") + len("</svg>")
     svg = ElementTree.fromstring(page[start:end])
     found = {}
@@ -198,6 +198,7 @@ def test_the_engine_imports_no_view():
     program = ("import sys, autograd, nn\n"
                "print(sorted(m for m in sys.modules if m.startswith('autograd.views') "
                "or m == 'graphviz'))")
+    repository = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
-                            check=True, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+                            check=True, cwd=repository)
     assert result.stdout == "[]\n"
