@@ -270,7 +270,7 @@ def test_forward_upto_shows_the_first_nodes_only_and_no_grads():
         line = node_line(source, f"n{position}")
         assert "data …" in line and "dashed" in line
     assert not re.search(r"grad -?\d", source) and "not computed yet" not in source
-    assert ">adds " not in source and "forward pass: 3 of 7 nodes computed" in source
+    assert ">adds " not in source and "forward pass: 2 of 6 nodes computed" in source
     assert "highlight" in node_line(source, "n2")      # b, just computed
 
 
