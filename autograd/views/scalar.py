@@ -44,8 +44,8 @@ class ScalarView(Canvas):
             "rounded box: a computed value (name, data, grad)",
             "grey box: an input · double border: a parameter",
             "grey oval: an operation, with what it computes (hover for its rules)",
-            "on an arrow: ∂out/∂in, the local derivative; once the pass reaches it, "
-            "adds = upstream grad × local derivative",
+            "on an arrow: ∂out/∂in, the local derivative;",
+            "once the pass reaches it, adds = upstream grad × local derivative",
             *self.colour_rows(),
             *self.glossary_rows(shown),
         ]
@@ -166,8 +166,11 @@ class ScalarView(Canvas):
             tip += (f"\nadds upstream × local = {d(self.names[self.root], of_child)} · "
                     f"{partial(of_child, of_parent)} = {format_number(upstream)} × "
                     f"{format_number(local)} to {of_parent}.grad")
+        # Out of the box's right side and into the oval's left: the label then sits
+        # beside a nearly level edge instead of across a steep one.
         attributes = {"id": f"edge_{source}_{child_box}_{slot}", "class": "grad-edge",
-                      "tooltip": dot_attribute(tip), "labeltooltip": dot_attribute(tip)}
+                      "tooltip": dot_attribute(tip), "labeltooltip": dot_attribute(tip),
+                      "tailport": "e", "headport": "w"}
         if not computed:
             attributes.update(color=FADED, style="dashed")
         if self.is_current(child, slot):

@@ -26,7 +26,7 @@ done: 5 of 5 steps
 import weakref
 
 from ..backward import record, require_value
-from .text import d, format_number, glossary, in_derivative, node_names, partial
+from .text import Message, d, format_number, glossary, in_derivative, node_names, partial
 
 __all__ = ["Stepper", "sentence", "Message"]
 
@@ -67,27 +67,6 @@ def sentence(update, names, root_name):
     return (f"{d(root_name, parent)} += {d(root_name, child)} · {partial(child, parent)} = "
             f"{format_number(update.upstream_grad)} × {format_number(update.local_grad)} = "
             f"{format_number(contribution)}  ->  {in_derivative(parent)}.grad = {result}")
-
-
-class Message(str):
-    """A str that a REPL shows as plain text, without quotes or escapes.
-
-    ``Stepper.next()`` returns one, so typing ``s.next()`` at the prompt shows
-    the sentence itself.  It is an ordinary str otherwise (``==``, ``print``,
-    ``json.dumps`` all see the text).  ``shown`` is what the REPL displays.
-
-    >>> m = Message("a.grad = 3", shown="step 1 of 1: a.grad = 3")
-    >>> m == "a.grad = 3", m
-    (True, step 1 of 1: a.grad = 3)
-    """
-
-    def __new__(cls, text, shown=None):
-        message = super().__new__(cls, text)
-        message.shown = text if shown is None else shown
-        return message
-
-    def __repr__(self):
-        return self.shown
 
 
 class Stepper:
