@@ -282,6 +282,16 @@ class BackwardRecord:
         return [(child, slot, parent) for child in self.order
                 for slot, parent in enumerate(child.parents)]
 
+    def _repr_html_(self):
+        """In Jupyter: the drawing of the whole pass and a line with its step count.
+
+        Falls back as a Value's display does (see :mod:`autograd.views.notebook`).
+        """
+        # Imported here, not at the top: the engine is standard library only
+        # and imports no view, and only a notebook ever asks for this.
+        from .views.notebook import record_html
+        return record_html(self)
+
     def __repr__(self):
         return (f"BackwardRecord(root={self.root.label or self.root.op or 'leaf'!r}, "
                 f"{len(self.order)} nodes, {self.n_steps} steps)")

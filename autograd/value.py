@@ -138,6 +138,18 @@ class Value:
     def __int__(self):
         raise _conversion_refused(self, "int()")
 
+    def _repr_html_(self):
+        """In Jupyter: the drawing of this Value's graph after one backward pass from it, from zero.
+
+        Too big a graph is drawn one box per neuron (an ``nn`` network) or
+        summed up in a few lines; without Graphviz's ``dot`` the summary says
+        how to install it.  See :mod:`autograd.views.notebook`.
+        """
+        # Imported here, not at the top: the engine is standard library only
+        # and imports no view, and only a notebook ever asks for this.
+        from .views.notebook import value_html
+        return value_html(self)
+
     # --- arithmetic: each line picks a row of the table in ops.py --------------------
 
     def __add__(self, other):

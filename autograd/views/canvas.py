@@ -277,8 +277,9 @@ class Canvas:
         """The line under the heading: which moment of the pass this picture shows."""
         root_name = self.names[self.root]
         if self.forward_upto is not None:
-            shown = min(self.forward_upto, len(self.order))
-            return f"forward pass: {shown} of {len(self.order)} nodes computed"
+            nodes = self.shown_nodes()
+            done = sum(1 for node in nodes if self.computed(node))
+            return f"forward pass: {done} of {len(nodes)} nodes computed"
         if not self.show_grads:
             return "forward pass: values only"
         total = self.record.n_steps
@@ -305,7 +306,7 @@ class Canvas:
         rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">{row}</FONT></TD></TR>'
                        for row in self.legend_rows)
         legend = ('<TD ALIGN="LEFT" VALIGN="TOP"><TABLE BORDER="1" COLOR="#c8c8c8" CELLBORDER="0" '
-                  f'CELLSPACING="0" CELLPADDING="3" STYLE="rounded">{rows}</TABLE></TD>')
+                  f'CELLSPACING="2" CELLPADDING="3" STYLE="rounded">{rows}</TABLE></TD>')
         self.digraph.attr(label=(f'<<TABLE BORDER="0" CELLSPACING="10" CELLPADDING="0"><TR>'
                                  f"{heading}{legend}</TR></TABLE>>"))
         return self.digraph
