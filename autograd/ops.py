@@ -329,7 +329,12 @@ def power_by(n):
     # n · x^(n-1); at x = 0 with n < 1 the forward pass has already refused
     # negative n, and 0 < n < 1 has an infinite slope, which we report as inf.
     # (number_of(x): on a Value, "==" is identity, not a comparison of data.)
+    # x^0 = 1 is a constant: its slope is 0 everywhere, not 0 · x^-1, which is
+    # nan where x^-1 overflows (x = 5e-324); x^0 is what the second derivative
+    # of x^2 differentiates.
     def local_grads(x, out):
+        if n == 0:
+            return (0.0,)
         if number_of(x) == 0 and n < 1:
             return (math.inf if n > 0 else 0.0,)
         return (n * _slope_power(x, n - 1),)

@@ -269,3 +269,10 @@ def test_the_views_work_when_grads_are_values():
     s = Stepper(out)
     s.run()
     assert y.grad == 2.0          # the stepper sets floats, as one backward() from zero
+
+
+@pytest.mark.parametrize("x", [5e-324, -5e-324, 0.0, 1e-300])
+def test_a_power_differentiated_past_its_degree_is_zero_even_at_tiny_x(x):
+    # x^0's slope is 0, not 0 · x^-1 (nan where x^-1 overflows)
+    assert derivatives(lambda v: v ** 2, x, 4)[3:] == [0.0, 0.0]
+    assert derivatives(lambda v: v ** 3, x, 5)[4:] == [0.0, 0.0]
