@@ -1,0 +1,90 @@
+"""Gradient health of an nn network: saturated sigmoid/tanh units, dead ReLUs, and each layer's gradient size.
+
+A unit passes gradient back through its activation's local derivative
+g'(z).  Where g'(z) is tiny the chain rule multiplies the upstream gradient
+by almost nothing:
+
+* a sigmoid or tanh unit is *saturated* on a sample when g'(z) is below 1%
+  of its largest slope (σ' < 0.0025, |z| > 6; tanh' < 0.01, |z| > 3);
+* a ReLU unit is *dead* when g'(z) = 0 on every sample: z ≤ 0 for all of
+  them, so its weights never receive a gradient again.
+
+The slopes come from each neuron's row of the table (``local_grads``), so
+any activation works the same way; nothing here asks which one it is.
+The per-layer gradient magnitude is the mean |∂L/∂w| over the layer's
+weights after a backward(): in a deep sigmoid network it shrinks layer by
+layer towards the input, the vanishing gradient of the notes (``002_*``).
+"""
+
+from collections import namedtuple
+
+from autograd import no_grad
+
+__all__ = ["SATURATION", "MOSTLY", "UnitHealth", "unit_health", "layer_gradient_sizes"]
+
+SATURATION = 0.01
+"""A unit is saturated on a sample where g'(z) < SATURATION × its activation's largest slope."""
+MOSTLY = 0.9
+"""A unit is flagged saturated when it is saturated on at least this fraction of the samples."""
+
+UnitHealth = namedtuple("UnitHealth", "layer index saturated_fraction dead flag")
+UnitHealth.__doc__ = """One hidden or output unit's health over a batch: ``layer`` and ``index``
+(l and j of a[l]_j, from 1); ``saturated_fraction`` (float in [0, 1]: the
+share of samples where its slope is above 0 but under 1% of its largest); ``dead``
+(bool: its slope is exactly 0 on every sample); ``flag``: ``"dead"``,
+``"saturated"`` or ``""``."""
+
+
+def _largest_slope(rule):
+    # The largest slope of a row near its middle (σ and tanh peak at 0, ReLU is 1 above it).
+    return max(abs(rule.local_grads(z, rule.forward(z))[0]) for z in (-1.0, 0.0, 1.0))
+
+
+def unit_health(model, inputs):
+    """Check every unit with an activation on a batch of inputs (plain forward passes under no_grad()).
+
+    Args:
+        model: an ``nn.MLP``.
+        inputs: list of input lists.
+
+    Returns:
+        list of UnitHealth, layer by layer, neuron by neuron (linear units are left out).
+    """
+    # z of every neuron on every sample, layer by layer, with plain floats.
+    per_layer_z = [[] for _ in model.layers]
+    with no_grad():
+        for x in inputs:
+            numbers = [float(v) for v in x]
+            for l, layer in enumerate(model.layers):
+                sums = [sum(w.data * a for w, a in zip(neuron.w, numbers)) + neuron.b.data
+                        for neuron in layer.neurons]
+                per_layer_z[l].append(sums)
+                numbers = layer._forward_numbers(numbers)
+    health = []
+    for l, layer in enumerate(model.layers):
+        for j, neuron in enumerate(layer.neurons):
+            rule = neuron.activation_rule
+            if rule is None:
+                continue
+            largest = _largest_slope(rule)
+            slopes = [abs(rule.local_grads(zs[j], rule.forward(zs[j]))[0]) for zs in per_layer_z[l]]
+            dead = all(slope == 0.0 for slope in slopes)
+            # Saturated: flat but not switched off (σ and tanh never reach slope 0; a
+            # ReLU's slope is 0 or 1, so a ReLU is dead or alive, never saturated).
+            saturated = sum(0.0 < slope < SATURATION * largest for slope in slopes) / len(slopes)
+            flag = "dead" if dead else "saturated" if saturated >= MOSTLY else ""
+            health.append(UnitHealth(l + 1, j + 1, saturated, dead, flag))
+    return health
+
+
+def layer_gradient_sizes(model):
+    """The mean |∂L/∂w| over each layer's weights (biases left out), from the grads backward() left.
+
+    Returns:
+        list of floats, one per layer, input side first.
+    """
+    sizes = []
+    for layer in model.layers:
+        grads = [abs(w.grad) for neuron in layer.neurons for w in neuron.w]
+        sizes.append(sum(grads) / len(grads))
+    return sizes
