@@ -27,6 +27,7 @@ a frame is a list of ``(element id, attribute, value)`` settings.
 """
 
 import base64
+import concurrent.futures
 import html
 import io
 import json
@@ -38,7 +39,8 @@ from collections import namedtuple
 
 from ._common import require
 
-__all__ = ["Frame", "Chart", "GraphSet", "png_data_uri", "graph_set", "line_chart", "write_page"]
+__all__ = ["Frame", "Chart", "GraphSet", "png_data_uri", "graph_set", "filled", "line_chart",
+           "write_page"]
 
 Frame = namedtuple("Frame", "label settings graphs")
 Frame.__doc__ = """One recorded moment of training.
@@ -66,6 +68,7 @@ and ``x_of(x)``, the horizontal position of a data x in the chart."""
 _GEOMETRY = {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "points", "d",
              "transform", "width", "height", "viewBox", "font-size", "stroke-width"}
 _TOOLTIPS = {"xlink:title", "title"}
+_NAMES = {"id", "class"}
 _BLACK_TEXT = re.compile(r'<text((?:(?!\sfill=)[^>])*)>')
 _TOKEN = re.compile(r'("[^"]*"|>[^<]*<)')
 _SLOT = "\u0000"
@@ -88,17 +91,24 @@ def png_data_uri(rgb_rows):
 
 
 def _render_many(sources):
-    """Lay out several DOT graphs with one run of Graphviz's dot; return their SVG texts."""
+    """Lay out DOT graphs with Graphviz's dot, one run each, two at a time; return their SVG texts.
+
+    One run per graph: dot can lay out several graphs in one run, but then
+    numbers the clusters of the later ones differently, and equal graphs
+    would no longer give equal drawings.  Layout, not starting dot, is the
+    cost, so nothing is lost.
+    """
     graphviz = require("graphviz", "drawing the computation graphs")
-    output = graphviz.pipe("dot", "svg", "\n".join(sources).encode("utf-8")).decode("utf-8")
-    documents = ["<?xml" + part for part in output.split("<?xml") if part.strip()]
-    if len(documents) != len(sources):
-        raise RuntimeError(f"dot returned {len(documents)} drawings for {len(sources)} graphs")
-    # Keep only the <svg> element: the XML declaration and DOCTYPE cannot sit inside HTML.
-    # dot leaves out the fill of black text; writing it in gives a white-on-dark cell and a
-    # black-on-light one the same markup, so that more points share one template.
-    return [_BLACK_TEXT.sub(r'<text\1 fill="black">', document[document.index("<svg"):])
-            for document in documents]
+
+    def render(source):
+        svg = graphviz.pipe("dot", "svg", source.encode("utf-8")).decode("utf-8")
+        # Keep only the <svg> element: the XML declaration and DOCTYPE cannot sit inside
+        # HTML.  dot leaves out the fill of black text; writing it in gives a white-on-dark
+        # cell and a black-on-light one the same markup, so more points share a template.
+        return _BLACK_TEXT.sub(r'<text\1 fill="black">', svg[svg.index("<svg"):])
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(render, sources))
 
 
 def _token_with(token, inside):
@@ -128,7 +138,7 @@ def graph_set(sources):
     groups = {}
     for key, svg in zip(keys, svgs):
         pieces = _TOKEN.split(svg)
-        groups.setdefault(tuple(pieces[0::2]), []).append((key, pieces))
+        groups.setdefault(_structure(pieces), []).append((key, pieces))
     templates, values = [], {}
     for members in groups.values():
         template_text, slots = _template(members)
@@ -136,6 +146,29 @@ def graph_set(sources):
             values[key] = [len(templates), [pieces[position][1:-1] for position in slots]]
         templates.append(template_text)
     return GraphSet(templates, values)
+
+
+def _structure(pieces):
+    """What must match for two drawings to share a template: the markup between tokens, and
+    the tokens that name things (ids, classes, and the <title> that holds each node's name),
+    so that the template's positions belong to the same node, edge and cluster as the texts."""
+    names = tuple(pieces[position] for position in range(1, len(pieces), 2)
+                  if _attribute_before(pieces[position - 1]) in _NAMES
+                  or pieces[position - 1].endswith("<title"))
+    return tuple(pieces[0::2]), names
+
+
+def filled(graphs, key):
+    """The SVG the page shows for point ``key``: its template with its slots filled (what the page's script does).
+
+    Returns:
+        str, or None if the frame has no graph for ``key``.
+    """
+    if key not in graphs.values:
+        return None
+    template, values = graphs.values[key]
+    return re.sub(f"{_SLOT}(\\d+){_SLOT}", lambda match: values[int(match.group(1))],
+                  graphs.templates[template])
 
 
 def _template(members):
@@ -148,7 +181,7 @@ def _template(members):
             continue
         if all(pieces[position] == template[position] for _, pieces in members):
             continue
-        if attribute in _TOOLTIPS or template[position - 1].endswith("<title"):
+        if attribute in _TOOLTIPS:
             # A tooltip that differs per point repeats the box's numbers at full
             # precision; it would make every point's slots ten times larger, so
             # it is left empty rather than shown wrong.
