@@ -78,7 +78,7 @@ def output_layer_deltas():
 
     >>> result = output_layer_deltas()
     >>> [round(d, 4) for d in result.delta_engine]
-    [-0.0857, 0.1404, 0.0864]
+    [-0.0856, 0.1404, 0.0864]
     >>> max(abs(e - f) for e, f in zip(result.delta_engine, result.delta_formula)) < 1e-15
     True
     """
@@ -99,7 +99,7 @@ def single_output_deltas():
 
     >>> notes, default = single_output_deltas()
     >>> round(notes, 4), default / notes
-    (-0.0857, 2.0)
+    (-0.0856, 2.0)
     """
     deltas = []
     for options in ({"reduction": "sum", "half": True}, {}):

@@ -30,14 +30,17 @@ MOSTLY = 0.9
 UnitHealth = namedtuple("UnitHealth", "layer index saturated_fraction dead flag")
 UnitHealth.__doc__ = """One hidden or output unit's health over a batch: ``layer`` and ``index``
 (l and j of a[l]_j, from 1); ``saturated_fraction`` (float in [0, 1]: the
-share of samples where its slope is above 0 but under 1% of its largest); ``dead``
+share of samples where its slope is under 1% of its largest, for a smooth
+activation such as σ or tanh); ``dead``
 (bool: its slope is exactly 0 on every sample); ``flag``: ``"dead"``,
 ``"saturated"`` or ``""``."""
 
 
-def _largest_slope(rule):
-    # The largest slope of a row near its middle (σ and tanh peak at 0, ReLU is 1 above it).
-    return max(abs(rule.local_grads(z, rule.forward(z))[0]) for z in (-1.0, 0.0, 1.0))
+def _probe(rule):
+    """(its largest slope near the middle, whether it is smooth): σ and tanh peak at 0 and their
+    slope is never 0 (a 0 there is a float underflow, deep saturation); ReLU's slope is 0 below 0."""
+    slopes = [abs(rule.local_grads(z, rule.forward(z))[0]) for z in (-1.0, 0.0, 1.0)]
+    return max(slopes), all(slope > 0 for slope in slopes)
 
 
 def unit_health(model, inputs):
@@ -66,12 +69,13 @@ def unit_health(model, inputs):
             rule = neuron.activation_rule
             if rule is None:
                 continue
-            largest = _largest_slope(rule)
+            largest, smooth = _probe(rule)
             slopes = [abs(rule.local_grads(zs[j], rule.forward(zs[j]))[0]) for zs in per_layer_z[l]]
             dead = all(slope == 0.0 for slope in slopes)
-            # Saturated: flat but not switched off (σ and tanh never reach slope 0; a
-            # ReLU's slope is 0 or 1, so a ReLU is dead or alive, never saturated).
-            saturated = sum(0.0 < slope < SATURATION * largest for slope in slopes) / len(slopes)
+            # Saturated: flat, for an activation that is smooth (σ, tanh); a ReLU's slope is
+            # 0 or 1, so a ReLU is off or on, and dead when off everywhere, never saturated.
+            saturated = sum(slope < SATURATION * largest and (smooth or slope > 0)
+                            for slope in slopes) / len(slopes)
             flag = "dead" if dead else "saturated" if saturated >= MOSTLY else ""
             health.append(UnitHealth(l + 1, j + 1, saturated, dead, flag))
     return health

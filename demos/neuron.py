@@ -176,7 +176,7 @@ def train(steps, w=0.7, b=0.1, lr=1.0, xs=XS, ys=YS, new_x=NEW_X):
 
     >>> run = train(3)
     >>> [round(p, 4) for p in run.predictions], run.class_changes
-    ([0.5939, 0.537, 0.4946, 0.4663], [(2, 0)])
+    ([0.5939, 0.537, 0.4946, 0.4635], [(2, 0)])
     """
     neuron = make_neuron(w, b)
     optimizer = nn.SGD(neuron.parameters(), lr=lr)
