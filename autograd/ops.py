@@ -12,11 +12,14 @@ Each row is an :class:`Op`:
   ``math`` module.
 * ``local_grads(*inputs, out)`` returns one local derivative ∂out/∂input per
   input, in argument order.  It is written with ordinary arithmetic and the
-  dispatching helpers below (:func:`exp`, :func:`log`), so the very same rule
+  dispatching helper below (:func:`log`), so the very same rule
   can be evaluated on floats (what the engine does) or on Values (what a
   derivative of a derivative would need).
-* ``formula`` and ``derivatives`` are the same rules as text, for the
-  renderer, the stepper and the explanations.
+* ``formula`` and ``derivatives`` are the same rules as text templates, for
+  the drawings, the stepper and the explanations, which fill them with the
+  graph's own names: ``{out}`` is the output, ``{0}``, ``{1}`` the inputs in
+  argument order and ``{in}`` the input an edge comes from, so the edge from
+  b into u = b·c reads ∂u/∂b = c.
 
 Sources: the derivatives are the standard ones; the activation derivatives
 (sigmoid' = a(1 - a), tanh' = 1 - a², relu, leaky relu) follow the lecture
@@ -32,7 +35,7 @@ __all__ = [
     "Op", "OPS",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
     "RELU", "SOFTPLUS", "STEP", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with", "relu_with",
-    "exp", "log",
+    "log",
 ]
 
 
@@ -50,21 +53,24 @@ class Op(str):
         name: the symbol shown in graphs, e.g. ``"*"`` or ``"tanh"``.
         forward: ``forward(*inputs) -> float``.
         local_grads: ``local_grads(*inputs, out) -> tuple``, one ∂out/∂input per input.
-        formula: the forward rule as text, e.g. ``"out = a·b"``.
-        derivatives: the local derivatives as text, one per input
-            (for n-ary ops, one pattern).
+        formula: the forward rule as a text template, e.g. ``"{out} = {0}·{1}"``.
+        derivatives: the local derivatives as text templates, one per input
+            (for an n-ary op, one pattern per group of inputs), e.g.
+            ``"∂{out}/∂{0} = {1}"``; see :meth:`rule_text`.
         arity: the number of inputs, or ``None`` for any number.
         notation: how views write the op applied to its inputs: ``"infix"``
             (``a + b``), ``"prefix"`` (``-a``), ``"power"`` (``x^2``: the
             symbol follows the input) or ``"call"`` (``tanh(x)``).
         symbol: what views print for the op in that notation (``"·"`` for
-            ``*``, ``"^2"`` for ``**2``); the name itself when not given.
-        pattern_of_slot: for an n-ary op whose inputs fall into groups
-            (weights, inputs, bias), ``pattern_of_slot(slot, n_inputs)``
-            says which of ``derivatives`` applies to an input.
+            ``*``, ``"^2"`` for ``**2``); the name itself when not given.  An
+            infix symbol written with spaces (``" + "``) binds loosely, so
+            views bracket a sum inside a product: ``3·(a + b)``.
+        rule_of_slot: for an n-ary op whose inputs fall into groups
+            (weights, inputs, bias), ``rule_of_slot(slot, n_inputs)``
+            gives the template for that input.
 
     >>> MUL, MUL.formula, MUL.derivatives
-    ('*', 'out = a·b', ('∂out/∂a = b', '∂out/∂b = a'))
+    ('*', '{out} = {0}·{1}', ('∂{out}/∂{0} = {1}', '∂{out}/∂{1} = {0}'))
     >>> MUL.notation, MUL.symbol, EXP.notation
     ('infix', '·', 'call')
     >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
@@ -72,7 +78,7 @@ class Op(str):
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, pattern_of_slot=None):
+                notation="call", symbol=None, rule_of_slot=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         op = super().__new__(cls, name)
@@ -83,30 +89,57 @@ class Op(str):
         op.arity = arity
         op.notation = notation
         op.symbol = name if symbol is None else symbol
-        op.pattern_of_slot = pattern_of_slot
+        op.rule_of_slot = rule_of_slot
         return op
 
-    def derivative_text(self, slot, n_inputs):
-        """The local-derivative rule, as text, for the input in ``slot`` of ``n_inputs``.
+    def derivative_template(self, slot, n_inputs):
+        """The local-derivative rule's template for the input in ``slot`` of ``n_inputs``.
 
-        >>> WEIGHTED_SUM.derivative_text(0, 5), WEIGHTED_SUM.derivative_text(4, 5)
-        ('∂z/∂w_i = a_i', '∂z/∂b = 1')
-        >>> MUL.derivative_text(1, 2), SUM.derivative_text(7, 9)
-        ('∂out/∂b = a', '∂out/∂x_i = 1')
+        >>> WEIGHTED_SUM.derivative_template(0, 5), WEIGHTED_SUM.derivative_template(4, 5)
+        ('∂{out}/∂{in} = {2}', '∂{out}/∂{in} = 1')
+        >>> MUL.derivative_template(1, 2), SUM.derivative_template(7, 9)
+        ('∂{out}/∂{1} = {0}', '∂{out}/∂{in} = 1')
         """
-        if self.pattern_of_slot is not None:
-            return self.derivatives[self.pattern_of_slot(slot, n_inputs)]
+        if self.rule_of_slot is not None:
+            return self.rule_of_slot(slot, n_inputs)
         if self.arity is None:
             return self.derivatives[0]
         return self.derivatives[slot]
 
+    def rule_text(self, slot, input_names, out_name):
+        """The local-derivative rule of one input, written with the graph's own names.
+
+        Args:
+            slot (int): which input (0-based).
+            input_names (sequence of str): the names of all the inputs, in order.
+            out_name (str): the name of the output.
+
+        Returns:
+            str.
+
+        >>> MUL.rule_text(0, ["b", "c"], "u")
+        '∂u/∂b = c'
+        >>> WEIGHTED_SUM.rule_text(1, ["w1", "w2", "x1", "x2", "b"], "z")
+        '∂z/∂w2 = x2'
+        """
+        template = self.derivative_template(slot, len(input_names))
+        return template.format(*input_names, **_fields(input_names, out_name, input_names[slot]))
+
+    def formula_text(self, input_names, out_name):
+        """The forward rule written with the graph's own names, e.g. ``'u = b·c'``.
+
+        >>> MUL.formula_text(["b", "c"], "u"), SUM.formula_text(["x", "y", "z"], "s")
+        ('u = b·c', 's = Σ x, y, z')
+        """
+        return self.formula.format(*input_names, **_fields(input_names, out_name, ""))
+
+
+def _fields(input_names, out_name, this_input):
+    """What a template's named fields stand for ({0}, {1}, ... are the inputs themselves)."""
+    return {"out": out_name, "in": this_input, "inputs": ", ".join(input_names)}
+
 
 # --- helpers that work on floats and on Values alike --------------------------
-
-def exp(x):
-    """e**x for a float (``math.exp``) or a Value (``Value.exp``)."""
-    return x.exp() if hasattr(x, "exp") else math.exp(x)
-
 
 def log(x):
     """Natural log of a float (``math.log``) or a Value (``Value.log``)."""
@@ -120,19 +153,19 @@ def log(x):
 # out = a + b
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
-ADD = Op("+", _add, _add_grads, "out = a + b", ("∂out/∂a = 1", "∂out/∂b = 1"), 2,
-         notation="infix", symbol="+")
+ADD = Op("+", _add, _add_grads, "{out} = {0} + {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = 1"), 2,
+         notation="infix", symbol=" + ")
 
 # out = a - b
 def _sub(a, b): return a - b
 def _sub_grads(a, b, out): return (1.0, -1.0)
-SUB = Op("-", _sub, _sub_grads, "out = a - b", ("∂out/∂a = 1", "∂out/∂b = -1"), 2,
-         notation="infix", symbol="−")
+SUB = Op("-", _sub, _sub_grads, "{out} = {0} − {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = −1"), 2,
+         notation="infix", symbol=" − ")
 
 # out = a · b
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
-MUL = Op("*", _mul, _mul_grads, "out = a·b", ("∂out/∂a = b", "∂out/∂b = a"), 2,
+MUL = Op("*", _mul, _mul_grads, "{out} = {0}·{1}", ("∂{out}/∂{0} = {1}", "∂{out}/∂{1} = {0}"), 2,
          notation="infix", symbol="·")
 
 
@@ -142,13 +175,14 @@ def _div(a, b):
         raise ZeroDivisionError("division by zero")
     return a / b
 def _div_grads(a, b, out): return (1.0 / b, -out / b)
-DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂b = -a/b²"), 2,
+DIV = Op("/", _div, _div_grads, "{out} = {0}/{1}",
+         ("∂{out}/∂{0} = 1/{1}", "∂{out}/∂{1} = −{0}/{1}²"), 2,
          notation="infix", symbol="/")
 
 # out = -a
 def _neg(a): return -a
 def _neg_grads(a, out): return (-1.0,)
-NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1,
+NEG = Op("neg", _neg, _neg_grads, "{out} = −{0}", ("∂{out}/∂{0} = −1",), 1,
          notation="prefix", symbol="−")
 
 
@@ -180,8 +214,8 @@ def _pow_grads(x, y, out):
     else:
         d_exponent = math.nan
     return (d_base, d_exponent)
-POW = Op("**", _power, _pow_grads, "out = x^y",
-         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2, notation="infix", symbol="^")
+POW = Op("**", _power, _pow_grads, "{out} = {0}^{1}",
+         ("∂{out}/∂{0} = {1}·{0}^({1} − 1)", "∂{out}/∂{1} = {0}^{1}·ln {0}"), 2, notation="infix", symbol="^")
 
 
 @functools.lru_cache(maxsize=256)
@@ -195,7 +229,7 @@ def power_by(n):
     >>> square, square.forward(3.0), square.local_grads(3.0, 9.0)
     ('**2', 9.0, (6.0,))
     """
-    shown = int(n) if float(n).is_integer() else n
+    shown = _exact(n)
 
     def forward(x):
         return _power(x, n)
@@ -207,8 +241,14 @@ def power_by(n):
             return (math.inf if n > 0 else 0.0,)
         return (n * x ** (n - 1),)
 
-    return Op(f"**{shown}", forward, local_grads, f"out = x^{shown}",
-              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}")
+    return Op(f"**{shown}", forward, local_grads, f"{{out}} = {{0}}^{shown}",
+              (f"∂{{out}}/∂{{0}} = {shown}·{{0}}^{_exact(n - 1)}",), 1,
+              notation="power", symbol=f"^{shown}")
+
+
+def _exact(n):
+    """A number as it is written in an op's name and rules: 2 for 2.0, 0.5 as 0.5 (exact, never rounded)."""
+    return int(n) if float(n).is_integer() else n
 
 
 # out = e^x; its derivative is itself.
@@ -218,7 +258,7 @@ def _exp(x):
     except OverflowError:
         raise OverflowError("e**x is too large for a float (x > 709.78)")
 def _exp_grads(x, out): return (out,)
-EXP = Op("exp", _exp, _exp_grads, "out = e^x", ("∂out/∂x = e^x",), 1)
+EXP = Op("exp", _exp, _exp_grads, "{out} = e^{0}", ("∂{out}/∂{0} = e^{0}",), 1)
 
 
 # out = ln x (natural log)
@@ -227,12 +267,12 @@ def _log(x):
         raise ValueError("the log is only defined for x > 0")
     return math.log(x)
 def _log_grads(x, out): return (1.0 / x,)
-LOG = Op("log", _log, _log_grads, "out = ln x", ("∂out/∂x = 1/x",), 1)
+LOG = Op("log", _log, _log_grads, "{out} = ln {0}", ("∂{out}/∂{0} = 1/{0}",), 1)
 
 # out = tanh x; the notes' g'(z) = 1 - tanh²(z)
 def _tanh(x): return math.tanh(x)
 def _tanh_grads(x, out): return (1.0 - out * out,)
-TANH = Op("tanh", _tanh, _tanh_grads, "out = tanh x", ("∂out/∂x = 1 - tanh²x",), 1)
+TANH = Op("tanh", _tanh, _tanh_grads, "{out} = tanh {0}", ("∂{out}/∂{0} = 1 − tanh²({0})",), 1)
 
 
 # out = σ(x) = 1 / (1 + e^-x).  Written in two branches so that e^-x never
@@ -243,16 +283,16 @@ def _sigmoid(x):
     e = math.exp(x)
     return e / (1.0 + e)
 def _sigmoid_grads(x, out): return (out * (1.0 - out),)
-SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
-             ("∂out/∂x = σ(x)·(1 - σ(x))",), 1)
+SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "{out} = σ({0}) = 1/(1 + e^−{0})",
+             ("∂{out}/∂{0} = σ({0})·(1 − σ({0}))",), 1)
 
 
 # out = max(0, x).  The kink at 0 has no derivative; like PyTorch we use the
 # subgradient 0 there.
 def _relu(x): return x if x > 0 else 0.0
 def _relu_grads(x, out): return (1.0,) if x > 0 else (0.0,)   # constant tuples: nothing to allocate
-RELU = Op("relu", _relu, _relu_grads, "out = max(0, x)",
-          ("∂out/∂x = 1 if x > 0 else 0",), 1)
+RELU = Op("relu", _relu, _relu_grads, "{out} = max(0, {0})",
+          ("∂{out}/∂{0} = 1 if {0} > 0 else 0",), 1)
 
 
 @functools.lru_cache(maxsize=16)
@@ -283,8 +323,9 @@ def relu_with(grad_at_zero):
     def local_grads(x, out):
         return (1.0 if x > 0 else grad_at_zero if x == 0 else 0.0,)
 
-    return Op("relu", _relu, local_grads, "out = max(0, x)",
-              (f"∂out/∂x = 1 if x > 0, {grad_at_zero:g} at x = 0, else 0",), 1)
+    shown = _exact(grad_at_zero)
+    return Op("relu", _relu, local_grads, "{out} = max(0, {0})",
+              (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0, {shown} at {{0}} = 0, else 0",), 1)
 
 
 # out = ln(1 + e^x), a smooth ReLU (the notes name it beside tanh, 003_*).
@@ -292,8 +333,8 @@ def relu_with(grad_at_zero):
 # derivative is the sigmoid.
 def _softplus(x): return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 def _softplus_grads(x, out): return (x.sigmoid() if hasattr(x, "sigmoid") else _sigmoid(x),)
-SOFTPLUS = Op("softplus", _softplus, _softplus_grads, "out = ln(1 + e^x)",
-              ("∂out/∂x = σ(x) = 1/(1 + e^-x)",), 1)
+SOFTPLUS = Op("softplus", _softplus, _softplus_grads, "{out} = ln(1 + e^{0})",
+              ("∂{out}/∂{0} = σ({0}) = 1/(1 + e^−{0})",), 1)
 
 
 # out = 1 if x > 0 else 0: the perceptron's step function (002_*, "O/P = step(z)").
@@ -302,8 +343,8 @@ SOFTPLUS = Op("softplus", _softplus, _softplus_grads, "out = ln(1 + e^x)",
 # the weights before it.  That is why networks use sigmoid, tanh or ReLU.
 def _step(x): return 1.0 if x > 0 else 0.0
 def _step_grads(x, out): return (0.0,)
-STEP = Op("step", _step, _step_grads, "out = 1 if x > 0 else 0",
-          ("∂out/∂x = 0 (for every x ≠ 0; undefined at 0, taken as 0)",), 1)
+STEP = Op("step", _step, _step_grads, "{out} = 1 if {0} > 0 else 0",
+          ("∂{out}/∂{0} = 0 (for every {0} ≠ 0; undefined at 0, taken as 0)",), 1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -325,14 +366,15 @@ def leaky_relu_with(slope):
     def local_grads(x, out):
         return (1.0 if x > 0 else slope,)
 
-    return Op("leaky_relu", forward, local_grads, f"out = x if x > 0 else {slope:g}·x",
-              (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1)
+    shown = _exact(slope)
+    return Op("leaky_relu", forward, local_grads, f"{{out}} = {{0}} if {{0}} > 0 else {shown}·{{0}}",
+              (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0 else {shown}",), 1)
 
 
 # out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
 def _sum(*xs): return math.fsum(xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
-SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None)
+SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1",), None, symbol="Σ")
 
 
 # z = Σ_i w_i·a_i + b: a neuron's weighted sum, one node with 2n + 1 parents
@@ -351,12 +393,16 @@ def _weighted_sum_grads(*parts_and_out):
     n = (len(parts_and_out) - 2) // 2
     weights, inputs = parts_and_out[:n], parts_and_out[n:2 * n]
     return (*inputs, *weights, 1.0)
-def _weighted_sum_pattern(slot, n_inputs):
+def _weighted_sum_rule(slot, n_inputs):
     n = (n_inputs - 1) // 2          # parents: (w_1..w_n, a_1..a_n, b)
-    return 0 if slot < n else 1 if slot < 2 * n else 2
-WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
-                  ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None,
-                  pattern_of_slot=_weighted_sum_pattern)
+    if slot < n:
+        return f"∂{{out}}/∂{{in}} = {{{slot + n}}}"      # ∂z/∂w_i = a_i
+    if slot < 2 * n:
+        return f"∂{{out}}/∂{{in}} = {{{slot - n}}}"      # ∂z/∂a_i = w_i
+    return "∂{out}/∂{in} = 1"                           # ∂z/∂b = 1
+WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i w_i·a_i + b",
+                  ("∂{out}/∂w_i = a_i", "∂{out}/∂a_i = w_i", "∂{out}/∂b = 1"), None,
+                  rule_of_slot=_weighted_sum_rule)
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,

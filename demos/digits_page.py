@@ -20,11 +20,12 @@ The page itself is :func:`demos.training_page.write_page`.
 import math
 
 import nn
-from autograd import draw, no_grad
+from autograd import no_grad
+from autograd.views import draw
 
 from ._common import require
 from .digits import EPOCHS, HIDDEN, load_digits_split, train_digits
-from .gradient_health import unit_health
+from .gradient_health import forward_with_captions, unit_health
 from .training_page import Frame, graph_set, line_chart, png_data_uri, write_page
 
 __all__ = ["WORST", "write_html"]
@@ -80,13 +81,15 @@ class _DigitsRecorder:
         worst = sorted(range(len(self.test_y)),
                        key=lambda i: test_probabilities[i][self.test_y[i]])[:WORST]
         kept = [p.grad for p in model.parameters()]
+        health = unit_health(model, self.train_x[:HEALTH_SAMPLE])
         sources = {}
         for i in worst:
             model.zero_grad()
-            loss_i = nn.cross_entropy(model(self.test_x[i]), self.test_y[i])
+            logits, captions = forward_with_captions(model, self.test_x[i], health)
+            loss_i = nn.cross_entropy(logits, self.test_y[i])
             loss_i.backward()
             sources[str(i)] = draw.dot_source(
-                loss_i, view="neurons",
+                loss_i, view="neurons", captions=captions,
                 title=f"held-out image {i}: a {self.test_y[i]}, read as {predicted[i]} "
                       f"at epoch {epoch}; cross-entropy")
         for parameter, grad in zip(model.parameters(), kept):
@@ -100,7 +103,7 @@ class _DigitsRecorder:
             "worst": [(i, self.test_y[i], predicted[i], test_probabilities[i][self.test_y[i]])
                       for i in worst],
             "weights": [_weights_picture(neuron) for neuron in model.layers[0].neurons],
-            "health": unit_health(model, self.train_x[:HEALTH_SAMPLE]),
+            "health": health,
             "graphs": graph_set(sources),
         })
 

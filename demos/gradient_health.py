@@ -20,7 +20,8 @@ from collections import namedtuple
 
 from autograd import no_grad
 
-__all__ = ["SATURATION", "MOSTLY", "UnitHealth", "unit_health", "layer_gradient_sizes"]
+__all__ = ["SATURATION", "MOSTLY", "UnitHealth", "unit_health", "layer_gradient_sizes",
+           "forward_with_captions"]
 
 SATURATION = 0.01
 """A unit is saturated on a sample where g'(z) < SATURATION × its activation's largest slope."""
@@ -92,3 +93,38 @@ def layer_gradient_sizes(model):
         grads = [abs(w.grad) for neuron in layer.neurons for w in neuron.w]
         sizes.append(sum(grads) / len(grads))
     return sizes
+
+
+def forward_with_captions(model, x, health=()):
+    """A forward pass that also says, for each hidden neuron, how gradient passes it on this input.
+
+    Args:
+        model: an ``nn.MLP``.
+        x: one input (list of numbers).
+        health: :func:`unit_health`'s list for the same model over the data
+            set; a flagged unit says so ("dead: off on every point").
+
+    Returns:
+        (the outputs, list of Values; captions, dict hidden neuron output Value
+        -> text), the captions ready for the neuron view's ``captions=``: every
+        hidden neuron gets one, so every point's drawing has the same rows.
+    """
+    flags = {(u.layer, u.index): u.flag for u in health}
+    captions = {}
+    activations = x
+    for l, layer in enumerate(model.layers, start=1):
+        activations = layer(activations)
+        if l == len(model.layers):
+            break
+        for j, a in enumerate(activations, start=1):
+            slope = a.local_grads[0] if a.local_grads else 1.0
+            flag = flags.get((l, j), "")
+            if flag == "dead":
+                captions[a] = "dead: off on every point"
+            elif flag == "saturated":
+                captions[a] = f"saturated on most points; here ∂a/∂z = {slope:.2g}"
+            elif slope == 0:
+                captions[a] = "off here: ∂a/∂z = 0"
+            else:
+                captions[a] = f"∂a/∂z = {slope:.3g}"
+    return activations, captions

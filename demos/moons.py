@@ -23,10 +23,11 @@ import os
 from collections import namedtuple
 
 import nn
-from autograd import draw, no_grad
+from autograd import no_grad
+from autograd.views import draw
 
 from ._common import DEFAULT_OUT_DIR, require, say
-from .gradient_health import layer_gradient_sizes, unit_health
+from .gradient_health import forward_with_captions, layer_gradient_sizes, unit_health
 from .training_page import Frame, graph_set, line_chart, png_data_uri, write_page
 
 __all__ = ["SEED", "MoonsResult", "load_moons", "accuracy", "train_moons",
@@ -214,16 +215,17 @@ class _MoonsRecorder:
             unit_uris.append(uris)
         return png_data_uri(boundary), unit_uris
 
-    def _graph_sources(self, model, step):
-        """Each chosen point's graph, forward and backward for that point's hinge loss alone."""
+    def _graph_sources(self, model, step, health):
+        """Each chosen point's graph, forward and backward for that point's hinge loss alone,
+        each hidden neuron captioned with how gradient passes it (dead units named)."""
         sources = {}
         for k in self.graph_points:
             model.zero_grad()
-            score = model(self.inputs[k])[0]
-            loss = nn.hinge([score], [self.labels[k]])
+            outputs, captions = forward_with_captions(model, self.inputs[k], health)
+            loss = nn.hinge([outputs[0]], [self.labels[k]])
             loss.backward()
             sources[str(k)] = draw.dot_source(
-                loss, view="neurons",
+                loss, view="neurons", captions=captions,
                 title=f"point {k}, label {self.labels[k]:+d}, at step {step}: hinge loss")
         return sources
 
@@ -236,7 +238,7 @@ class _MoonsRecorder:
             "health": unit_health(model, self.inputs),
         }
         record["boundary"], record["units"] = self._pictures(model)
-        sources = self._graph_sources(model, step)
+        sources = self._graph_sources(model, step, record["health"])
         record["graphs"] = graph_set(sources) if sources else None
         for parameter, grad in zip(model.parameters(), kept):
             parameter.grad = grad

@@ -68,9 +68,8 @@ and ``x_of(x)``, the horizontal position of a data x in the chart."""
 _GEOMETRY = {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "points", "d",
              "transform", "width", "height", "viewBox", "font-size", "stroke-width"}
 _TOOLTIPS = {"xlink:title", "title"}
-_NAMES = {"id", "class"}
+_NAMES = {"id"}
 _BLACK_TEXT = re.compile(r'<text((?:(?!\sfill=)[^>])*)>')
-_TOKEN = re.compile(r'("[^"]*"|>[^<]*<)')
 _SLOT = "\u0000"
 
 
@@ -111,14 +110,41 @@ def _render_many(sources):
         return list(pool.map(render, sources))
 
 
-def _token_with(token, inside):
-    """A token of the SVG (a quoted attribute value or a >text< run) with new contents, delimiters kept."""
-    return token[0] + inside + token[-1]
+_PART = re.compile(r"(<[^>]*>)")
+_ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
+_TAG = re.compile(r"<(/?[\w:-]+)(.*?)(/?)>", re.DOTALL)
 
 
-def _attribute_before(literal):
-    match = re.search(r"([\w:-]+)=$", literal)
-    return match.group(1) if match else None
+def _parts(svg):
+    """An SVG as a list of parts: ("tag", name, attributes as (name, value) pairs, closing) or
+    ("text", text).  Comments are dropped."""
+    parts = []
+    for piece in _PART.split(svg):
+        if not piece:
+            continue
+        if piece.startswith("<!--"):
+            continue
+        if piece.startswith("<"):
+            name, attributes, closing = _TAG.fullmatch(piece).groups()
+            parts.append(("tag", name, tuple(_ATTRIBUTE.findall(attributes)), closing))
+        else:
+            parts.append(("text", piece))
+    return parts
+
+
+def _structure(parts):
+    """What must match for drawings to share a template: the elements in order, and what names
+    them (ids, and the <title> text that holds each node's name), so that the
+    template's positions belong to the same node, edge and cluster as the point's texts."""
+    shape = []
+    for index, part in enumerate(parts):
+        if part[0] == "tag":
+            shape.append((part[1], tuple((k, v) for k, v in part[2] if k in _NAMES), part[3]))
+        elif index > 0 and parts[index - 1][0] == "tag" and parts[index - 1][1] == "title":
+            shape.append(("title", part[1]))
+        else:
+            shape.append("text")
+    return tuple(shape)
 
 
 def graph_set(sources):
@@ -132,30 +158,17 @@ def graph_set(sources):
         GraphSet.
     """
     keys = list(sources)
-    svgs = _render_many([sources[key] for key in keys])
-    # Even positions of re.split's result are the markup between tokens (tag and attribute
-    # names); drawings with the same markup have the same elements and share a template.
     groups = {}
-    for key, svg in zip(keys, svgs):
-        pieces = _TOKEN.split(svg)
-        groups.setdefault(_structure(pieces), []).append((key, pieces))
+    for key, svg in zip(keys, _render_many([sources[key] for key in keys])):
+        parts = _parts(svg)
+        groups.setdefault(_structure(parts), []).append((key, parts))
     templates, values = [], {}
     for members in groups.values():
-        template_text, slots = _template(members)
-        for key, pieces in members:
-            values[key] = [len(templates), [pieces[position][1:-1] for position in slots]]
+        template_text, slot_values = _template(members)
+        for key, _ in members:
+            values[key] = [len(templates), slot_values[key]]
         templates.append(template_text)
     return GraphSet(templates, values)
-
-
-def _structure(pieces):
-    """What must match for two drawings to share a template: the markup between tokens, and
-    the tokens that name things (ids, classes, and the <title> that holds each node's name),
-    so that the template's positions belong to the same node, edge and cluster as the texts."""
-    names = tuple(pieces[position] for position in range(1, len(pieces), 2)
-                  if _attribute_before(pieces[position - 1]) in _NAMES
-                  or pieces[position - 1].endswith("<title"))
-    return tuple(pieces[0::2]), names
 
 
 def filled(graphs, key):
@@ -172,25 +185,47 @@ def filled(graphs, key):
 
 
 def _template(members):
-    """One template for drawings with the same markup: (its text, the positions of its slots)."""
-    template = members[0][1]
-    slots, marked = [], list(template)
-    for position in range(1, len(template), 2):
-        attribute = _attribute_before(template[position - 1])
-        if attribute in _GEOMETRY:
+    """One template for drawings with the same elements: (its text, dict key -> its slot values).
+
+    Each element keeps the first drawing's geometry (positions and sizes); its
+    other attributes, written out together, and its text become a slot where
+    the drawings differ.  A tooltip that differs repeats a box's numbers at full
+    precision and would make every point's slots ten times larger; it is left
+    out rather than shown wrong.
+    """
+    texts = []
+    slot_values = {key: [] for key, _ in members}
+
+    def slot(per_member):
+        # per_member: key -> the string that member puts here
+        for key, value in per_member.items():
+            slot_values[key].append(value)
+        return f"{_SLOT}{len(slot_values[members[0][0]]) - 1}{_SLOT}"
+
+    first = members[0][1]
+    for index, part in enumerate(first):
+        if part[0] == "text":
+            seen = {key: parts[index][1] for key, parts in members}
+            if len(set(seen.values())) == 1:
+                texts.append(part[1])
+            elif index > 0 and first[index - 1][0] == "tag" and first[index - 1][1] == "title":
+                texts.append("")
+            else:
+                texts.append(slot(seen))
             continue
-        if all(pieces[position] == template[position] for _, pieces in members):
-            continue
-        if attribute in _TOOLTIPS:
-            # A tooltip that differs per point repeats the box's numbers at full
-            # precision; it would make every point's slots ten times larger, so
-            # it is left empty rather than shown wrong.
-            marked[position] = _token_with(template[position], "")
-            continue
-        slots.append(position)
-    for slot, position in enumerate(slots):
-        marked[position] = _token_with(template[position], f"{_SLOT}{slot}{_SLOT}")
-    return "".join(marked), slots
+        _, name, attributes, closing = part
+        geometry = " ".join(f'{k}="{v}"' for k, v in attributes if k in _GEOMETRY)
+
+        def others(attributes, keep_tooltips):
+            return " ".join(f'{k}="{v}"' for k, v in attributes
+                            if k not in _GEOMETRY and (keep_tooltips or k not in _TOOLTIPS))
+
+        tooltips = {tuple((k, v) for k, v in parts[index][2] if k in _TOOLTIPS) for _, parts in members}
+        seen = {key: others(parts[index][2], len(tooltips) == 1) for key, parts in members}
+        rest = seen[members[0][0]] if len(set(seen.values())) == 1 else slot(seen)
+        inside = " ".join(piece for piece in (geometry, rest) if piece)
+        texts.append(f"<{name}{' ' + inside if inside else ''}{closing}>")
+    return "".join(texts), slot_values
 
 
 def line_chart(series, x_values, *, title, y_label, log=False, width=380, height=170, y_range=None):
