@@ -3,12 +3,9 @@ headless Chromium the timeline scrubs, Play plays, and a click on a point shows 
 
 import json
 import re
-import shutil
 import time
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -97,20 +94,6 @@ def test_the_moons_page_is_self_contained(moons_page):
     assert "<" not in payload            # written as \u003c: no "</script>" or "<!--" inside
     frames = json.loads(payload)["frames"]
     assert [frame["label"].split(":")[0] for frame in frames] == ["step 0", "step 3", "step 6"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--window-size=1280,1000"]:
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium")
-    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"),
-                              options=options)
-    yield driver
-    driver.quit()
 
 
 def label(driver):
