@@ -51,14 +51,14 @@ to show this frame (attribute ``"text"`` sets the text, others are set with
 ``setAttribute``: ``href`` for an SVG image, ``class``, ``style``, ``x1``...);
 ``graphs``: a :class:`GraphSet` for the clickable points, or None."""
 
-GraphSet = namedtuple("GraphSet", "templates values")
+GraphSet = namedtuple("GraphSet", "templates strings values")
 GraphSet.__doc__ = """A frame's computation graphs in compact form.
 
-``templates``: list of SVG texts with each varying text or colour replaced by
-a slot marker, one per distinct structure of drawing (points whose drawings
-have the same elements share one; a cell that is coloured for one point and
-plain for another makes two); ``values``: dict point key -> [template index,
-list of strings for its slots]."""
+``templates``: list of SVG texts with each varying text or attribute set
+replaced by a slot marker, one per distinct structure of drawing (points
+whose drawings have the same elements share one); ``strings``: every
+distinct string a slot takes in this frame, once; ``values``: dict point key
+-> [template index, list of indexes into ``strings``, one per slot]."""
 
 Chart = namedtuple("Chart", "svg cursor_id x_of")
 Chart.__doc__ = """An inline SVG line chart: its ``svg`` text, the id of its cursor line,
@@ -162,13 +162,21 @@ def graph_set(sources):
     for key, svg in zip(keys, _render_many([sources[key] for key in keys])):
         parts = _parts(svg)
         groups.setdefault(_structure(parts), []).append((key, parts))
-    templates, values = [], {}
+    templates, values, strings, index_of = [], {}, [], {}
+
+    def indexed(text):
+        # Most slot strings (a colour, a text style) recur across points: keep each once.
+        if text not in index_of:
+            index_of[text] = len(strings)
+            strings.append(text)
+        return index_of[text]
+
     for members in groups.values():
         template_text, slot_values = _template(members)
         for key, _ in members:
-            values[key] = [len(templates), slot_values[key]]
+            values[key] = [len(templates), [indexed(text) for text in slot_values[key]]]
         templates.append(template_text)
-    return GraphSet(templates, values)
+    return GraphSet(templates, strings, values)
 
 
 def filled(graphs, key):
@@ -179,8 +187,9 @@ def filled(graphs, key):
     """
     if key not in graphs.values:
         return None
-    template, values = graphs.values[key]
-    return re.sub(f"{_SLOT}(\\d+){_SLOT}", lambda match: values[int(match.group(1))],
+    template, indexes = graphs.values[key]
+    return re.sub(f"{_SLOT}(\\d+){_SLOT}",
+                  lambda match: graphs.strings[indexes[int(match.group(1))]],
                   graphs.templates[template])
 
 
@@ -349,8 +358,9 @@ function apply(settings) {
 
 function graphSvg(graphs, key) {
   if (!graphs || !(key in graphs.values)) return null;
-  const [template, values] = graphs.values[key];
-  return graphs.templates[template].replace(/\\u0000(\\d+)\\u0000/g, (_, slot) => values[+slot]);
+  const [template, indexes] = graphs.values[key];
+  return graphs.templates[template].replace(/\\u0000(\\d+)\\u0000/g,
+                                            (_, slot) => graphs.strings[indexes[+slot]]);
 }
 
 function showGraph() {
