@@ -291,7 +291,7 @@ def line_chart(series, x_values, *, title, y_label, log=False, width=380, height
             parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" '
                          f'stroke-width="1.6"/>')
         parts.append(f'<text x="{width - right - 4}" y="{top + 11 * index + 8}" class="tick" '
-                     f'text-anchor="end" fill="{colour}">{html.escape(name)}</text>')
+                     f'text-anchor="end" style="fill: {colour}">{html.escape(name)}</text>')
     parts.append(f'<line id="{cursor_id}" x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" '
                  'class="cursor"/>')
     parts.append("</svg>")
