@@ -85,8 +85,8 @@ def slope_table(points=POINTS, names=ACTIVATION_NAMES):
 
 
 def _rule(activation_name):
-    """The activation's derivative rule as the table of ops writes it, e.g. '∂out/∂x = 1 - tanh²x'."""
-    return ACTIVATION_FUNCTIONS[activation_name](Value(0.0)).op.derivatives[0]
+    """The activation's derivative rule from the table of ops, for g(z), e.g. '∂g/∂z = 1 − tanh²(z)'."""
+    return ACTIVATION_FUNCTIONS[activation_name](Value(0.0)).op.rule_text(0, ["z"], "g")
 
 
 def _matrix(layer):

@@ -76,8 +76,8 @@ def resolve_activation(activation):
         ValueError: for an unknown name or a row that does not take one input.
 
     >>> function, row = resolve_activation(ops.leaky_relu_with(0.1))
-    >>> function(Value(-2.0)).data, row.derivatives
-    (-0.2, ('∂out/∂x = 1 if x > 0 else 0.1',))
+    >>> function(Value(-2.0)).data, row.rule_text(0, ["z"], "a")
+    (-0.2, '∂a/∂z = 1 if z > 0 else 0.1')
     """
     if isinstance(activation, ops.Op):
         if activation.arity != 1:
