@@ -48,20 +48,26 @@ def _applying(row):
     return activation
 
 
-def activation_named(name):
+def activation_named(name, argument="activation", owner=""):
     """Return the activation function called ``name`` (one of ACTIVATIONS).
 
+    Args:
+        name: the activation's name.
+        argument, owner: how the error names the argument and the call
+            (``"MLP: unknown output_activation 'softmax'"``).
+
     Raises:
-        ValueError: for an unknown name, listing the known ones.
+        ValueError: for an unknown name (None included), listing the known ones.
     """
     try:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown activation {name!r}; choose one of "
+        where = f"{owner}: " if owner else ""
+        raise ValueError(f"{where}unknown {argument} {name!r}; choose one of "
                          f"{', '.join(ACTIVATIONS)}") from None
 
 
-def resolve_activation(activation):
+def resolve_activation(activation, argument="activation", owner=""):
     """An activation given by name or by a row of the table -> (function, row).
 
     A name is one of :data:`ACTIVATIONS`.  A row is a one-input
@@ -72,6 +78,11 @@ def resolve_activation(activation):
     Returns:
         (function of one Value returning a Value, the row or None for linear).
 
+    Args:
+        activation: a name, or a one-input row of the table.
+        argument, owner: how an error names the argument and the call, e.g.
+            ``"output_activation"`` and ``"MLP"``.
+
     Raises:
         ValueError: for an unknown name or a row that does not take one input.
 
@@ -81,10 +92,11 @@ def resolve_activation(activation):
     """
     if isinstance(activation, ops.Op):
         if activation.arity != 1:
-            raise ValueError(f"an activation must be a one-input row of the table; "
+            where = f"{owner}: " if owner else ""
+            raise ValueError(f"{where}{argument} must be a one-input row of the table; "
                              f"{activation!r} takes {activation.arity or 'any number of'} inputs")
         return _applying(activation), activation
-    return activation_named(activation), ACTIVATION_RULES[activation]
+    return activation_named(activation, argument, owner), ACTIVATION_RULES[activation]
 
 
 def softmax(logits):
