@@ -34,7 +34,7 @@ from collections import namedtuple
 from autograd import Value, no_grad, topological_order
 from autograd.higher import grad
 
-from ._common import DEFAULT_OUT_DIR, heading, require, save_png, say
+from ._common import DEFAULT_OUT_DIR, heading, require, save_figure, say
 
 __all__ = ["to_sympy", "sympy_functions", "SwellRow", "swell_table", "DifferenceRow",
            "finite_differences", "exact_derivative", "plot_errors", "compare_expression",
@@ -240,7 +240,7 @@ def plot_errors(rows, automatic_error, path, title, notes_h=0.001):
     axes.legend(loc="upper center", fontsize=8)
     axes.grid(True, which="major", linewidth=0.3)
     figure.tight_layout()
-    return save_png(figure, path)
+    return save_figure(figure, path, dpi=110)
 
 
 def _print_differences(rows, every=4):
