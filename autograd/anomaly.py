@@ -24,6 +24,7 @@ import os
 import sys
 
 from .grad_mode import current_mode, mode_with, using_mode
+from .ops import number_of
 
 __all__ = ["detect_anomaly", "is_anomaly_enabled", "AnomalyError"]
 
@@ -113,7 +114,7 @@ def detect_anomaly():
     ...     big * 10
     Traceback (most recent call last):
     ...
-    autograd.anomaly.AnomalyError: '*' (out = a·b) gave a non-finite forward result inf
+    autograd.anomaly.AnomalyError: '*' (out = big·10.0) gave a non-finite forward result inf
       operands: big = 1e+308 (input), 10.0 (constant)
       made at <doctest autograd.anomaly.detect_anomaly[2]>, line 2, in <module>
     """
@@ -175,9 +176,23 @@ def _operands(parents):
     return f"{text}, and {len(parents) - len(shown)} more, none larger"
 
 
+def _names(parents):
+    """How the op's rules name its inputs in an error: the label, a constant's number, or x1, x2, ..."""
+    return [parent.label or (repr(parent.data) if parent.role == "constant" else f"x{slot + 1}")
+            for slot, parent in enumerate(parents)]
+
+
+def _formula(op, parents, out_name):
+    """'out = a·b': the forward rule with the inputs' names, left out for many inputs."""
+    if len(parents) > MAX_OPERANDS_SHOWN:
+        return ""
+    return f" ({op.formula_text(_names(parents), out_name)})"
+
+
 def non_finite_forward(op, parents, out, site):
     """The AnomalyError for a forward result ``out`` that is NaN or infinite."""
-    return AnomalyError(f"'{op}' ({op.formula}) gave a non-finite forward result {out!r}\n"
+    return AnomalyError(f"'{op}'{_formula(op, parents, 'out')} gave a non-finite forward "
+                        f"result {out!r}\n"
                         f"  operands: {_operands(parents)}\n"
                         f"  {_site_text(site)}", op, "forward result", site)
 
@@ -185,9 +200,11 @@ def non_finite_forward(op, parents, out, site):
 def non_finite_local_grad(op, parents, out, local_grads, site):
     """The AnomalyError for a node whose local derivatives are not all finite."""
     bad = [slot for slot, grad in enumerate(local_grads) if not math.isfinite(grad)]
-    slots = "; ".join(f"slot {slot}: {op.derivative_text(slot, len(parents))} = "
+    names = _names(parents)
+    slots = "; ".join(f"slot {slot}: {op.rule_text(slot, names, 'out')} = "
                       f"{local_grads[slot]!r}" for slot in bad[:MAX_OPERANDS_SHOWN])
-    return AnomalyError(f"'{op}' ({op.formula}) has a non-finite local derivative ({slots})\n"
+    return AnomalyError(f"'{op}'{_formula(op, parents, 'out')} has a non-finite local "
+                        f"derivative ({slots})\n"
                         f"  operands: {_operands(parents)}\n"
                         f"  forward result: {out!r}\n"
                         f"  {_site_text(site)}", op, "local derivative", site)
@@ -199,17 +216,18 @@ def non_finite_edge(child, slot, parent, local_grad, upstream_grad, grad_before)
     if not math.isfinite(contribution):
         cause = (f"its contribution local derivative × upstream gradient = "
                  f"{local_grad!r} × {upstream_grad!r} = {contribution!r}")
-    elif not math.isfinite(grad_before):
+    elif not math.isfinite(number_of(grad_before)):
         cause = (f"the parent's gradient was already {grad_before!r} before this edge "
                  f"(left from an earlier backward(): call zero_grad())")
     else:
         cause = (f"adding its contribution {contribution!r} to the parent's gradient "
                  f"{grad_before!r} overflowed")
     site = made_at(child)
+    rule = child.op.rule_text(slot, _names(child.parents), child.label or "out")
     return AnomalyError(
         f"backward: the edge from '{child.op}' (slot {slot}) to its parent "
         f"{_describe(parent)} gives a non-finite gradient: {cause}\n"
         f"  child: {_describe(child)}, with upstream gradient {upstream_grad!r}\n"
-        f"  local derivative: {child.op.derivative_text(slot, len(child.parents))} = {local_grad!r}\n"
+        f"  local derivative: {rule} = {local_grad!r}\n"
         f"  operands of '{child.op}': {_operands(child.parents)}\n"
         f"  the child was {_site_text(site)}", child.op, "backward", site)

@@ -12,33 +12,42 @@ Each row is an :class:`Op`:
   ``math`` module.
 * ``local_grads(*inputs, out)`` returns one local derivative ∂out/∂input per
   input, in argument order.  It is written with ordinary arithmetic and the
-  dispatching helpers below (:func:`exp`, :func:`log`), so the very same rule
+  dispatching helper below (:func:`log`), so the very same rule
   can be evaluated on floats (what the engine does) or on Values (what a
   derivative of a derivative would need).
-* ``formula`` and ``derivatives`` are the same rules as text, for the
-  renderer, the stepper and the explanations.
+* ``formula`` and ``derivatives`` are the same rules as text templates, for
+  the drawings, the stepper and the explanations, which fill them with the
+  graph's own names: ``{out}`` is the output, ``{0}``, ``{1}`` the inputs in
+  argument order and ``{in}`` the input an edge comes from, so the edge from
+  b into u = b·c reads ∂u/∂b = c.
 * ``sympy`` is the forward rule written for SymPy, which the exact oracle
   test (``tests/test_oracle.py``) differentiates symbolically to check
   ``local_grads`` and the whole backward pass.
 
 Sources: the derivatives are the standard ones; the activation derivatives
 (sigmoid' = a(1 - a), tanh' = 1 - a², relu, leaky relu) follow the lecture
-notes, ``../shared/seeds/002_*``.
+notes, ``../shared/seeds/002_*``; ReLU'(0) = 0 or 0.5, softplus and the
+perceptron's step function follow ``003_*`` and ``002_*``.
 """
 
 import functools
+import itertools
 import math
 import operator
 
 __all__ = [
-    "Op", "OPS",
+    "Op", "OPS", "OpRuleError", "check_rules", "wrong_local_grads",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
-    "RELU", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
-    "exp", "log",
+    "RELU", "SOFTPLUS", "STEP", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with", "relu_with",
+    "log", "number_of",
 ]
 
 
 NOTATIONS = ("infix", "prefix", "power", "call")
+
+
+class OpRuleError(TypeError):
+    """A row of the table whose rules do not fit its arity: the wrong number of local derivatives."""
 
 
 class Op(str):
@@ -52,35 +61,48 @@ class Op(str):
         name: the symbol shown in graphs, e.g. ``"*"`` or ``"tanh"``.
         forward: ``forward(*inputs) -> float``.
         local_grads: ``local_grads(*inputs, out) -> tuple``, one ∂out/∂input per input.
-        formula: the forward rule as text, e.g. ``"out = a·b"``.
-        derivatives: the local derivatives as text, one per input
-            (for n-ary ops, one pattern).
-        arity: the number of inputs, or ``None`` for any number.
+        formula: the forward rule as a text template, e.g. ``"{out} = {0}·{1}"``.
+        derivatives: the local derivatives as text templates, one per input
+            (for an n-ary op, one pattern per group of inputs), e.g.
+            ``"∂{out}/∂{0} = {1}"``; see :meth:`rule_text`.
+        arity: the number of inputs, or ``None`` for any number.  A row with a
+            fixed arity has its rules tried on a few inputs when it is made
+            (see :func:`check_rules`); an n-ary row's local derivatives are
+            counted at every node it makes.
         notation: how views write the op applied to its inputs: ``"infix"``
             (``a + b``), ``"prefix"`` (``-a``), ``"power"`` (``x^2``: the
             symbol follows the input) or ``"call"`` (``tanh(x)``).
         symbol: what views print for the op in that notation (``"·"`` for
-            ``*``, ``"^2"`` for ``**2``); the name itself when not given.
-        pattern_of_slot: for an n-ary op whose inputs fall into groups
-            (weights, inputs, bias), ``pattern_of_slot(slot, n_inputs)``
-            says which of ``derivatives`` applies to an input.
+            ``*``, ``"^2"`` for ``**2``); the name itself when not given.  An
+            infix symbol written with spaces (``" + "``) binds loosely, so
+            views bracket a sum inside a product: ``3·(a + b)``.
+        rule_of_slot: for an n-ary op whose inputs fall into groups
+            (weights, inputs, bias), ``rule_of_slot(slot, n_inputs)``
+            gives the template for that input.
         sympy: the forward rule for SymPy, ``sympy(sp, *inputs)`` with ``sp``
             the sympy module (passed in: the engine imports only the standard
-            library) and SymPy expressions as inputs; kinks are written as
-            ``Piecewise`` with the same condition as ``local_grads``, so the
-            symbolic derivative picks the same subgradient.  None for a row
+            library) and SymPy expressions as inputs.  A kink is a
+            ``Piecewise`` whose branch at the kink has the subgradient that
+            ``local_grads`` gives there as its derivative, so the symbolic
+            derivative agrees even exactly at the kink.  None for a row
             without one: the oracle test then fails, naming the row.
 
     >>> MUL, MUL.formula, MUL.derivatives
-    ('*', 'out = a·b', ('∂out/∂a = b', '∂out/∂b = a'))
+    ('*', '{out} = {0}·{1}', ('∂{out}/∂{0} = {1}', '∂{out}/∂{1} = {0}'))
     >>> MUL.notation, MUL.symbol, EXP.notation
     ('infix', '·', 'call')
     >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
     (6.0, (2.0, 3.0))
+
+    Raises:
+        ValueError: for an unknown notation.
+        OpRuleError: if the row's rules do not give one local derivative per
+            input, or a fixed-arity row has a number of ``derivatives`` texts
+            other than its arity.
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, pattern_of_slot=None, sympy=None):
+                notation="call", symbol=None, rule_of_slot=None, sympy=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         op = super().__new__(cls, name)
@@ -91,30 +113,117 @@ class Op(str):
         op.arity = arity
         op.notation = notation
         op.symbol = name if symbol is None else symbol
-        op.pattern_of_slot = pattern_of_slot
+        op.rule_of_slot = rule_of_slot
         op.sympy = sympy
+        if arity is not None:
+            if len(op.derivatives) != arity:
+                raise OpRuleError(f"op {name!r} takes {arity} inputs but has "
+                                  f"{len(op.derivatives)} derivative texts: {op.derivatives}")
+            check_rules(op)
         return op
 
-    def derivative_text(self, slot, n_inputs):
-        """The local-derivative rule, as text, for the input in ``slot`` of ``n_inputs``.
+    def derivative_template(self, slot, n_inputs):
+        """The local-derivative rule's template for the input in ``slot`` of ``n_inputs``.
 
-        >>> WEIGHTED_SUM.derivative_text(0, 5), WEIGHTED_SUM.derivative_text(4, 5)
-        ('∂z/∂w_i = a_i', '∂z/∂b = 1')
-        >>> MUL.derivative_text(1, 2), SUM.derivative_text(7, 9)
-        ('∂out/∂b = a', '∂out/∂x_i = 1')
+        >>> WEIGHTED_SUM.derivative_template(0, 5), WEIGHTED_SUM.derivative_template(4, 5)
+        ('∂{out}/∂{in} = {2}', '∂{out}/∂{in} = 1')
+        >>> MUL.derivative_template(1, 2), SUM.derivative_template(7, 9)
+        ('∂{out}/∂{1} = {0}', '∂{out}/∂{in} = 1')
         """
-        if self.pattern_of_slot is not None:
-            return self.derivatives[self.pattern_of_slot(slot, n_inputs)]
+        if self.rule_of_slot is not None:
+            return self.rule_of_slot(slot, n_inputs)
         if self.arity is None:
             return self.derivatives[0]
         return self.derivatives[slot]
 
+    def rule_text(self, slot, input_names, out_name):
+        """The local-derivative rule of one input, written with the graph's own names.
+
+        Args:
+            slot (int): which input (0-based).
+            input_names (sequence of str): the names of all the inputs, in order.
+            out_name (str): the name of the output.
+
+        Returns:
+            str.
+
+        >>> MUL.rule_text(0, ["b", "c"], "u")
+        '∂u/∂b = c'
+        >>> WEIGHTED_SUM.rule_text(1, ["w1", "w2", "x1", "x2", "b"], "z")
+        '∂z/∂w2 = x2'
+        """
+        template = self.derivative_template(slot, len(input_names))
+        return template.format(*input_names, **_fields(input_names, out_name, input_names[slot]))
+
+    def formula_text(self, input_names, out_name):
+        """The forward rule written with the graph's own names, e.g. ``'u = b·c'``.
+
+        >>> MUL.formula_text(["b", "c"], "u"), SUM.formula_text(["x", "y", "z"], "s")
+        ('u = b·c', 's = Σ x, y, z')
+        """
+        return self.formula.format(*input_names, **_fields(input_names, out_name, ""))
+
+
+def _fields(input_names, out_name, this_input):
+    """What a template's named fields stand for ({0}, {1}, ... are the inputs themselves)."""
+    return {"out": out_name, "in": this_input, "inputs": ", ".join(input_names)}
+
+
+# --- the check that a row gives one local derivative per input -----------------
+# The engine's fast paths for one and two inputs (autograd/value.py) make a node
+# without counting its local derivatives: that count would cost every node of a
+# training step.  A fixed-arity row is therefore checked once, when it is made:
+# its rules are tried on both sides of the usual kinks (0 and 1), on the kinks
+# themselves, and on nan, so that a rule which gives the wrong number of local
+# derivatives in one branch only is caught too.
+
+PROBE_INPUTS = (-2.0, -0.5, 0.0, 0.5, 1.0, 2.0, math.nan)
+
+
+def wrong_local_grads(op, n_inputs, local_grads, where):
+    """The message for a rule that gave ``local_grads``, not a tuple of ``n_inputs``, ``where``."""
+    if type(local_grads) is tuple:
+        given = f"{len(local_grads)} local derivatives"
+    else:
+        given = f"a {type(local_grads).__name__} (not a tuple)"
+    plural = "input" if n_inputs == 1 else "inputs"
+    return (f"op {str(op)!r}: its local-derivative rule gave {given} for {n_inputs} {plural} "
+            f"{where}; it must return a tuple of one ∂out/∂input per input")
+
+
+def check_rules(op):
+    """Try a fixed-arity row's rules on PROBE_INPUTS; raise OpRuleError naming the op if one misfits.
+
+    Inputs outside the op's domain (its rules raise ValueError,
+    ZeroDivisionError or OverflowError) are skipped.  Run by ``Op`` itself
+    for every row with a fixed arity.
+
+    >>> check_rules(MUL)
+    """
+    for inputs in itertools.product(PROBE_INPUTS, repeat=op.arity):
+        try:
+            out = op.forward(*inputs)
+            local_grads = op.local_grads(*inputs, out)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            continue
+        except TypeError as error:
+            plural = "input" if op.arity == 1 else "inputs"
+            raise OpRuleError(f"op {str(op)!r} takes {op.arity} {plural}, but its rules "
+                              f"cannot be called so: {error}") from None
+        if type(local_grads) is not tuple or len(local_grads) != op.arity:
+            where = "at " + ", ".join(f"{name} = {x!r}" for name, x in zip("xyzuvw", inputs))
+            raise OpRuleError(wrong_local_grads(op, op.arity, local_grads, where))
+
 
 # --- helpers that work on floats and on Values alike --------------------------
 
-def exp(x):
-    """e**x for a float (``math.exp``) or a Value (``Value.exp``)."""
-    return x.exp() if hasattr(x, "exp") else math.exp(x)
+def number_of(x):
+    """The number a float is, or a Value holds (its ``data``): for tests such as ``x == 0`` in a rule.
+
+    >>> number_of(2.5)
+    2.5
+    """
+    return x.data if hasattr(x, "data") else x
 
 
 def log(x):
@@ -129,19 +238,19 @@ def log(x):
 # out = a + b
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
-ADD = Op("+", _add, _add_grads, "out = a + b", ("∂out/∂a = 1", "∂out/∂b = 1"), 2,
-         notation="infix", symbol="+", sympy=lambda sp, a, b: a + b)
+ADD = Op("+", _add, _add_grads, "{out} = {0} + {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = 1"), 2,
+         notation="infix", symbol=" + ", sympy=lambda sp, a, b: a + b)
 
 # out = a - b
 def _sub(a, b): return a - b
 def _sub_grads(a, b, out): return (1.0, -1.0)
-SUB = Op("-", _sub, _sub_grads, "out = a - b", ("∂out/∂a = 1", "∂out/∂b = -1"), 2,
-         notation="infix", symbol="−", sympy=lambda sp, a, b: a - b)
+SUB = Op("-", _sub, _sub_grads, "{out} = {0} − {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = −1"), 2,
+         notation="infix", symbol=" − ", sympy=lambda sp, a, b: a - b)
 
 # out = a · b
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
-MUL = Op("*", _mul, _mul_grads, "out = a·b", ("∂out/∂a = b", "∂out/∂b = a"), 2,
+MUL = Op("*", _mul, _mul_grads, "{out} = {0}·{1}", ("∂{out}/∂{0} = {1}", "∂{out}/∂{1} = {0}"), 2,
          notation="infix", symbol="·", sympy=lambda sp, a, b: a * b)
 
 
@@ -151,21 +260,26 @@ def _div(a, b):
         raise ZeroDivisionError("division by zero")
     return a / b
 def _div_grads(a, b, out): return (1.0 / b, -out / b)
-DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂b = -a/b²"), 2,
+DIV = Op("/", _div, _div_grads, "{out} = {0}/{1}",
+         ("∂{out}/∂{0} = 1/{1}", "∂{out}/∂{1} = −{0}/{1}²"), 2,
          notation="infix", symbol="/", sympy=lambda sp, a, b: a / b)
 
 # out = -a
 def _neg(a): return -a
 def _neg_grads(a, out): return (-1.0,)
-NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1,
+NEG = Op("neg", _neg, _neg_grads, "{out} = −{0}", ("∂{out}/∂{0} = −1",), 1,
          notation="prefix", symbol="−", sympy=lambda sp, a: -a)
 
 
 def _power(base, exponent):
-    """base ** exponent as a real number, with the errors of Python's math module."""
+    """base ** exponent as a real number, with the errors of Python's math module.
+
+    A nan or infinite exponent follows ``math.pow``: (-2)^nan is nan,
+    (-2)^inf is inf, (-0.5)^inf is 0.
+    """
     if base == 0 and exponent < 0:
         raise ZeroDivisionError("0 cannot be raised to a negative power")
-    if base < 0 and exponent != int(exponent):
+    if base < 0 and math.isfinite(exponent) and not float(exponent).is_integer():
         raise ValueError("a negative base to a fractional power is not a real number")
     try:
         return math.pow(base, exponent)
@@ -173,24 +287,39 @@ def _power(base, exponent):
         raise OverflowError("result too large for a float")
 
 
+def _slope_power(x, y):
+    """x ** y inside a local derivative, ±inf where it is too large for a float.
+
+    The forward result can fit while its slope does not: 1e-200 ** -1 = 1e200,
+    but its slope -1·x^-2 is -1e400.  Python's ** raises there; the slope is
+    reported as the infinity it is, with the sign of x^y (negative for a
+    negative x to an odd power), as PyTorch does.
+    """
+    try:
+        return x ** y
+    except OverflowError:
+        return -math.inf if x < 0 and y % 2 == 1 else math.inf
+
+
 # out = x ** y, both Values (or a number base: 2 ** x, whose base is a constant leaf).
 # ∂out/∂y = x^y · ln x is undefined for x < 0 (the log of a negative number);
 # like PyTorch we record nan there rather than refuse a valid forward pass.
-# At x = 0 the limit of x^y · ln x is 0 for y > 0.
+# At x = 0 the limit of x^y · ln x is 0 for y > 0.  The tests against 0 read
+# number_of(x): on a Value (a derivative of a derivative) "==" is identity, not data.
 def _pow_grads(x, y, out):
-    if x == 0 and y < 1:
+    if number_of(x) == 0 and y < 1:
         d_base = math.inf if y > 0 else 0.0   # the slope of x^y at 0 for 0 < y < 1 is vertical
     else:
-        d_base = y * x ** (y - 1)
+        d_base = y * _slope_power(x, y - 1)
     if x > 0:
         d_exponent = out * log(x)
-    elif x == 0:
+    elif number_of(x) == 0:
         d_exponent = 0.0
     else:
         d_exponent = math.nan
     return (d_base, d_exponent)
-POW = Op("**", _power, _pow_grads, "out = x^y",
-         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2, notation="infix", symbol="^",
+POW = Op("**", _power, _pow_grads, "{out} = {0}^{1}",
+         ("∂{out}/∂{0} = {1}·{0}^({1} − 1)", "∂{out}/∂{1} = {0}^{1}·ln {0}"), 2, notation="infix", symbol="^",
          sympy=lambda sp, x, y: x ** y)
 
 
@@ -205,22 +334,34 @@ def power_by(n):
     >>> square, square.forward(3.0), square.local_grads(3.0, 9.0)
     ('**2', 9.0, (6.0,))
     """
-    shown = int(n) if float(n).is_integer() else n
+    shown = _exact(n)
 
     def forward(x):
         return _power(x, n)
 
     # n · x^(n-1); at x = 0 with n < 1 the forward pass has already refused
     # negative n, and 0 < n < 1 has an infinite slope, which we report as inf.
+    # (number_of(x): on a Value, "==" is identity, not a comparison of data.)
+    # x^0 = 1 is a constant: its slope is 0 everywhere, not 0 · x^-1, which is
+    # nan where x^-1 overflows (x = 5e-324); x^0 is what the second derivative
+    # of x^2 differentiates.
     def local_grads(x, out):
-        if x == 0 and n < 1:
+        if n == 0:
+            return (0.0,)
+        if number_of(x) == 0 and n < 1:
             return (math.inf if n > 0 else 0.0,)
-        return (n * x ** (n - 1),)
+        return (n * _slope_power(x, n - 1),)
 
-    return Op(f"**{shown}", forward, local_grads, f"out = x^{shown}",
-              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}",
+    return Op(f"**{shown}", forward, local_grads, f"{{out}} = {{0}}^{shown}",
+              (f"∂{{out}}/∂{{0}} = {shown}·{{0}}^{_exact(n - 1)}",), 1,
+              notation="power", symbol=f"^{shown}",
               # sp.Rational(n) is exactly the float n: 2.0 stays the integer 2.
               sympy=lambda sp, x: x ** sp.Rational(n))
+
+
+def _exact(n):
+    """A number as it is written in an op's name and rules: 2 for 2.0, 0.5 as 0.5 (exact, never rounded)."""
+    return int(n) if float(n).is_integer() else n
 
 
 # out = e^x; its derivative is itself.
@@ -230,7 +371,7 @@ def _exp(x):
     except OverflowError:
         raise OverflowError("e**x is too large for a float (x > 709.78)")
 def _exp_grads(x, out): return (out,)
-EXP = Op("exp", _exp, _exp_grads, "out = e^x", ("∂out/∂x = e^x",), 1,
+EXP = Op("exp", _exp, _exp_grads, "{out} = e^{0}", ("∂{out}/∂{0} = e^{0}",), 1,
          sympy=lambda sp, x: sp.exp(x))
 
 
@@ -240,13 +381,13 @@ def _log(x):
         raise ValueError("the log is only defined for x > 0")
     return math.log(x)
 def _log_grads(x, out): return (1.0 / x,)
-LOG = Op("log", _log, _log_grads, "out = ln x", ("∂out/∂x = 1/x",), 1,
+LOG = Op("log", _log, _log_grads, "{out} = ln {0}", ("∂{out}/∂{0} = 1/{0}",), 1,
          sympy=lambda sp, x: sp.log(x))
 
 # out = tanh x; the notes' g'(z) = 1 - tanh²(z)
 def _tanh(x): return math.tanh(x)
 def _tanh_grads(x, out): return (1.0 - out * out,)
-TANH = Op("tanh", _tanh, _tanh_grads, "out = tanh x", ("∂out/∂x = 1 - tanh²x",), 1,
+TANH = Op("tanh", _tanh, _tanh_grads, "{out} = tanh {0}", ("∂{out}/∂{0} = 1 − tanh²({0})",), 1,
           sympy=lambda sp, x: sp.tanh(x))
 
 
@@ -258,24 +399,97 @@ def _sigmoid(x):
     e = math.exp(x)
     return e / (1.0 + e)
 def _sigmoid_grads(x, out): return (out * (1.0 - out),)
-SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
-             ("∂out/∂x = σ(x)·(1 - σ(x))",), 1,
+SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "{out} = σ({0}) = 1/(1 + e^−{0})",
+             ("∂{out}/∂{0} = σ({0})·(1 − σ({0}))",), 1,
              sympy=lambda sp, x: 1 / (1 + sp.exp(-x)))
 
 
 # out = max(0, x).  The kink at 0 has no derivative; like PyTorch we use the
-# subgradient 0 there.
-def _relu(x): return x if x > 0 else 0.0
-def _relu_grads(x, out): return (1.0,) if x > 0 else (0.0,)   # constant tuples: nothing to allocate
-RELU = Op("relu", _relu, _relu_grads, "out = max(0, x)",
-          ("∂out/∂x = 1 if x > 0 else 0",), 1,
+# subgradient 0 there.  NaN in gives NaN out, value and derivative, so a NaN
+# weight in a ReLU network shows instead of becoming 0: nan > 0 and nan <= 0
+# are both False, so only NaN reaches the last branch.
+# Below the kink the local derivative is 0, and an infinite upstream gradient
+# gives 0 × inf = nan on that edge (see autograd/backward.py: every edge is
+# local_grad × upstream_grad), where PyTorch's relu passes 0.
+def _relu(x):
+    if x > 0:
+        return x
+    return 0.0 if x <= 0 else x
+def _relu_grads(x, out):
+    # constant tuples: nothing to allocate
+    if x > 0:
+        return (1.0,)
+    return (0.0,) if x <= 0 else (math.nan,)
+RELU = Op("relu", _relu, _relu_grads, "{out} = max(0, {0})",
+          ("∂{out}/∂{0} = 1 if {0} > 0 else 0",), 1,
           sympy=lambda sp, x: sp.Piecewise((x, x > 0), (0, True)))
+
+
+@functools.lru_cache(maxsize=16)
+def relu_with(grad_at_zero):
+    """The row for ReLU, ``out = max(0, x)``, with the local derivative ``grad_at_zero`` at x = 0.
+
+    ReLU has no derivative at its kink.  The notes (``003_*``) say "in
+    practical cases we take the derivative as 0 or 0.5 if x = 0"; 0 is
+    PyTorch's choice and the :data:`RELU` row's, so ``relu_with(0.0)`` is
+    that row.  Any number in [0, 1] is a valid subgradient there.
+
+    Raises:
+        ValueError: if ``grad_at_zero`` is not in [0, 1].
+
+    >>> half = relu_with(0.5)
+    >>> half, half.forward(0.0), half.local_grads(0.0, 0.0), half.local_grads(2.0, 2.0)
+    ('relu', 0.0, (0.5,), (1.0,))
+    >>> relu_with(0.0) is RELU
+    True
+    """
+    grad_at_zero = float(grad_at_zero)
+    if not 0.0 <= grad_at_zero <= 1.0:
+        raise ValueError(f"relu_with: the derivative at 0 must be a subgradient in [0, 1], "
+                         f"got {grad_at_zero!r}")
+    if grad_at_zero == 0.0:
+        return RELU
+
+    def local_grads(x, out):
+        return (1.0 if x > 0 else grad_at_zero if x == 0 else 0.0,)
+
+    shown = _exact(grad_at_zero)
+    # For SymPy, the branch at exactly 0 is grad_at_zero·x: its value there is
+    # max(0, 0) = 0 and its derivative is the chosen subgradient.
+    return Op("relu", _relu, local_grads, "{out} = max(0, {0})",
+              (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0, {shown} at {{0}} = 0, else 0",), 1,
+              sympy=lambda sp, x: sp.Piecewise((x, x > 0), (0, x < 0),
+                                               (sp.Rational(grad_at_zero) * x, True)))
+
+
+# out = ln(1 + e^x), a smooth ReLU (the notes name it beside tanh, 003_*).
+# Written as max(x, 0) + ln(1 + e^-|x|) so e^x never overflows; its
+# derivative is the sigmoid.
+def _softplus(x): return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+def _softplus_grads(x, out): return (x.sigmoid() if hasattr(x, "sigmoid") else _sigmoid(x),)
+SOFTPLUS = Op("softplus", _softplus, _softplus_grads, "{out} = ln(1 + e^{0})",
+              ("∂{out}/∂{0} = σ({0}) = 1/(1 + e^−{0})",), 1,
+              sympy=lambda sp, x: sp.log(1 + sp.exp(x)))
+
+
+# out = 1 if x > 0 else 0: the perceptron's step function (002_*, "O/P = step(z)").
+# Its slope is 0 on both sides and undefined at 0, where we also use 0: so
+# every gradient that flows through it is 0 and gradient descent cannot move
+# the weights before it.  That is why networks use sigmoid, tanh or ReLU.
+def _step(x): return 1.0 if x > 0 else 0.0
+def _step_grads(x, out): return (0.0,)
+STEP = Op("step", _step, _step_grads, "{out} = 1 if {0} > 0 else 0",
+          ("∂{out}/∂{0} = 0 (for every {0} ≠ 0; undefined at 0, taken as 0)",), 1,
+          sympy=lambda sp, x: sp.Piecewise((1, x > 0), (0, True)))
 
 
 @functools.lru_cache(maxsize=64)
 def leaky_relu_with(slope):
-    """The row for leaky ReLU, ``out = x if x > 0 else slope·x`` (the notes: max(0.01z, z)).
+    """The row for leaky ReLU, ``out = x if x > 0 else slope·x``.
 
+    The notes (``002_*``) write a = max(0.1z, z), a slope of 0.1; PyTorch's
+    ``nn.LeakyReLU`` defaults to ``negative_slope=0.01``, which is what
+    ``Value.leaky_relu()`` and ``nn``'s ``"leaky_relu"`` use unless told.
     At the kink x = 0 we use the slope, the derivative from the left.
 
     >>> leaky = leaky_relu_with(0.01)
@@ -286,17 +500,27 @@ def leaky_relu_with(slope):
         return x if x > 0 else slope * x
 
     def local_grads(x, out):
-        return (1.0 if x > 0 else slope,)
+        if x > 0:
+            return (1.0,)
+        return (slope,) if x <= 0 else (math.nan,)   # NaN in, NaN out, as for relu
 
-    return Op("leaky_relu", forward, local_grads, f"out = x if x > 0 else {slope:g}·x",
-              (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1,
+    shown = _exact(slope)
+    return Op("leaky_relu", forward, local_grads, f"{{out}} = {{0}} if {{0}} > 0 else {shown}·{{0}}",
+              (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0 else {shown}",), 1,
               sympy=lambda sp, x: sp.Piecewise((x, x > 0), (sp.Rational(slope) * x, True)))
 
 
-# out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
-def _sum(*xs): return math.fsum(xs)
+# out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch),
+# exact-rounded by fsum.  fsum refuses an intermediate overflow and inf - inf,
+# where '+' gives inf or nan; a sum must not stop training that '+' would
+# not, so there we add left to right, exactly as x1 + x2 + ... + xn does.
+def _sum(*xs):
+    try:
+        return math.fsum(xs)
+    except (OverflowError, ValueError):
+        return functools.reduce(operator.add, xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
-SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None,
+SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1",), None, symbol="Σ",
          sympy=lambda sp, *xs: sp.Add(*xs))
 
 
@@ -316,16 +540,21 @@ def _weighted_sum_grads(*parts_and_out):
     n = (len(parts_and_out) - 2) // 2
     weights, inputs = parts_and_out[:n], parts_and_out[n:2 * n]
     return (*inputs, *weights, 1.0)
-def _weighted_sum_pattern(slot, n_inputs):
+def _weighted_sum_rule(slot, n_inputs):
     n = (n_inputs - 1) // 2          # parents: (w_1..w_n, a_1..a_n, b)
-    return 0 if slot < n else 1 if slot < 2 * n else 2
-WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
-                  ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None,
-                  pattern_of_slot=_weighted_sum_pattern,
+    if slot < n:
+        return f"∂{{out}}/∂{{in}} = {{{slot + n}}}"      # ∂z/∂w_i = a_i
+    if slot < 2 * n:
+        return f"∂{{out}}/∂{{in}} = {{{slot - n}}}"      # ∂z/∂a_i = w_i
+    return "∂{out}/∂{in} = 1"                           # ∂z/∂b = 1
+WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i w_i·a_i + b",
+                  ("∂{out}/∂w_i = a_i", "∂{out}/∂a_i = w_i", "∂{out}/∂b = 1"), None,
+                  rule_of_slot=_weighted_sum_rule,
                   # The forward rule is plain arithmetic: it works on SymPy expressions as written.
                   sympy=lambda sp, *parts: _weighted_sum(*parts))
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
-                         RELU, SUM, WEIGHTED_SUM)}
-"""The fixed rows by name; ``power_by(n)`` and ``leaky_relu_with(slope)`` make the parametrised ones."""
+                         RELU, SOFTPLUS, STEP, SUM, WEIGHTED_SUM)}
+"""The fixed rows by name; ``power_by(n)``, ``leaky_relu_with(slope)`` and
+``relu_with(grad_at_zero)`` make the parametrised ones."""

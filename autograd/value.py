@@ -7,10 +7,33 @@ from . import anomaly, ops
 from .backward import sweep
 from .grad_mode import NOT_RECORDING, RECORDING, current_mode
 
-__all__ = ["Value", "sum_values", "weighted_sum"]
+__all__ = ["Value", "sum_values", "weighted_sum", "NeuronRole"]
 
 # Roles of a node, used by drawings (parameters look different from inputs).
 INPUT, PARAMETER, CONSTANT, RESULT = "input", "parameter", "constant", "result"
+
+
+class NeuronRole(str):
+    """The role of a node that ``nn`` made as part of a neuron: a ``"result"`` that knows its place.
+
+    ``nn`` marks each neuron's weighted sum z[l]_j and activation a[l]_j with
+    one of these when it builds them, so the neuron view finds neurons without
+    reading labels.  It equals ``"result"``, like any other computed node.
+
+    Args:
+        part (str): ``"z"`` (the weighted sum) or ``"a"`` (the activation).
+        layer (int): the layer l, from 1.
+        index (int): the neuron j within its layer, from 1.
+
+    >>> role = NeuronRole("z", 2, 1)
+    >>> role == "result", role.part, role.layer, role.index
+    (True, 'z', 2, 1)
+    """
+
+    def __new__(cls, part, layer, index):
+        role = super().__new__(cls, RESULT)
+        role.part, role.layer, role.index = part, layer, index
+        return role
 
 
 def _to_float(data, what):
@@ -43,11 +66,17 @@ class Value:
             (``a * a`` has two edges to ``a``); ``()`` for a leaf.
         local_grads (tuple of float): ∂(this node)/∂parent for each parent, same order.
         role (str): ``"input"``, ``"parameter"`` or ``"constant"`` (a number that
-            an operation turned into a leaf) for leaves, ``"result"`` otherwise.
+            an operation turned into a leaf) for leaves, ``"result"`` otherwise
+            (a :class:`NeuronRole`, equal to ``"result"``, for a neuron's z and a).
 
     Raises:
         TypeError: if ``data`` is not an int or float (bool, str, None and
             complex are refused), or ``label`` is not a str.
+
+    A Value does not turn into a number by itself: ``float(v)``, ``int(v)``
+    and ``math`` functions (``math.exp(v)``) raise TypeError, because the
+    number they would return is cut out of the graph.  Use ``v.data`` for the
+    number, or ``v.exp()`` and the other methods to stay in the graph.
 
     Equality is identity, as for plain objects, so Values can sit in sets;
     compare ``a.data == b.data`` for numbers.  ``<``, ``<=``, ``>``, ``>=``
@@ -100,8 +129,27 @@ class Value:
             parts.append(f"label={self.label!r}")
         return f"Value({', '.join(parts)})"
 
+    # No implicit conversion to a number: math.exp(v) would call __float__ and
+    # silently cut v out of the graph (math.exp(a) * a gives a.grad = e, not 2e).
+    # __index__ is not defined either, for math functions fall back to it.
+
     def __float__(self):
-        return self.data
+        raise _conversion_refused(self, "float()")
+
+    def __int__(self):
+        raise _conversion_refused(self, "int()")
+
+    def _repr_html_(self):
+        """In Jupyter: the drawing of this Value's graph after one backward pass from it, from zero.
+
+        Too big a graph is drawn one box per neuron (an ``nn`` network) or
+        summed up in a few lines; without Graphviz's ``dot`` the summary says
+        how to install it.  See :mod:`autograd.views.notebook`.
+        """
+        # Imported here, not at the top: the engine is standard library only
+        # and imports no view, and only a notebook ever asks for this.
+        from .views.notebook import value_html
+        return value_html(self)
 
     # --- arithmetic: each line picks a row of the table in ops.py --------------------
 
@@ -165,13 +213,27 @@ class Value:
         """Logistic sigmoid 1 / (1 + e^-x), in (0, 1); never overflows."""
         return _unary(ops.SIGMOID, self)
 
-    def relu(self):
-        """max(0, self); the local derivative at 0 is taken as 0."""
-        return _unary(ops.RELU, self)
+    def relu(self, grad_at_zero=0.0):
+        """max(0, self); the local derivative at the kink 0 is ``grad_at_zero``.
+
+        0 by default, as in PyTorch; the notes (``003_*``) also allow 0.5.
+        Raises ValueError for a ``grad_at_zero`` outside [0, 1].  relu(nan) is nan.
+        """
+        if grad_at_zero == 0.0:
+            return _unary(ops.RELU, self)
+        return _unary(ops.relu_with(_to_float(grad_at_zero, "relu(grad_at_zero)")), self)
 
     def leaky_relu(self, slope=0.01):
-        """self if self > 0 else slope·self (slope a number, default 0.01)."""
+        """self if self > 0 else slope·self (slope a number; default 0.01, PyTorch's; the notes use 0.1)."""
         return _unary(ops.leaky_relu_with(_to_float(slope, "leaky_relu(slope)")), self)
+
+    def softplus(self):
+        """ln(1 + e^self), a smooth ReLU whose derivative is σ(self); never overflows."""
+        return _unary(ops.SOFTPLUS, self)
+
+    def step(self):
+        """The perceptron's step: 1 if self > 0 else 0.  Its local derivative is 0 everywhere."""
+        return _unary(ops.STEP, self)
 
     # --- comparisons of data (equality stays identity, see the class docstring) ----
 
@@ -191,23 +253,58 @@ class Value:
 
     # --- the backward pass -----------------------------------------------------
 
-    def backward(self):
+    def detach(self):
+        """A new leaf with the same data, cut from the graph (PyTorch's ``detach``, JAX's ``stop_gradient``).
+
+        Whatever is built from the copy treats it as a constant: no gradient
+        flows back through it to the nodes that made ``self``.  It keeps the
+        label; it is an input (a leaf made by hand) unless ``self`` was a leaf
+        already, whose role it keeps.
+
+        Returns:
+            Value, with no parents and grad 0.0.
+
+        >>> x = Value(3.0, "x")
+        >>> y = x * x.detach()          # d/dx of x·(x as a constant) = 3, not 2x = 6
+        >>> y.backward()
+        >>> x.grad, x.detach().parents
+        (3.0, ())
+        """
+        copy = Value(self.data, self.label)
+        if not self.parents:
+            copy.role = self.role
+        return copy
+
+    def backward(self, create_graph=False):
         """Compute d(self)/d(node) for every node self depends on, into ``node.grad``.
 
         Sorts the graph in topological order (iteratively: a chain a million
         nodes deep works), sets this node's grad to 1, then for each node from
         the root down applies the chain rule along each edge:
-        ``parent.grad += local_grad * node.grad``.
+        ``parent.grad += local_grad * node.grad``.  That product is plain
+        floating-point arithmetic: a zero local derivative times an infinite
+        upstream gradient gives nan (see :func:`autograd.backward.sweep`).
 
         Calling it twice never gives a wrong figure: intermediate nodes are
         recomputed from zero on each call, while leaves (inputs, parameters)
         accumulate, as in PyTorch, so call ``zero_grad()`` (or set
         ``leaf.grad = 0.0``) between steps of training.
 
+        Args:
+            create_graph: if True, the backward pass is itself recorded as
+                Values (as in PyTorch): every ``grad`` becomes a Value, a node
+                that can be differentiated again.  Read its number with
+                ``node.grad.data``.  Leaves accumulate
+                exactly as without it.  See :func:`autograd.higher.backward_graph`.
+
         Returns:
             None.
         """
-        sweep(self)
+        if create_graph:
+            from .higher import backward_graph   # higher.py builds Values: imported late
+            backward_graph(self)
+        else:
+            sweep(self)
 
 
 def _data_of(other):
@@ -217,6 +314,15 @@ def _data_of(other):
 def _describe(node):
     """'a = 5.0' for a labelled node, '5.0' otherwise: how errors name an operand."""
     return f"{node.label} = {node.data!r}" if node.label else repr(node.data)
+
+
+def _conversion_refused(node, conversion):
+    """The TypeError for float(v), int(v) and math functions on a Value."""
+    name = node.label if node.label.isidentifier() else "v"
+    return TypeError(
+        f"{conversion} of a Value ({_describe(node)}) would leave the graph, and math "
+        f"functions convert this way: use {name}.data for the number, or the Value's own "
+        f"method, such as {name}.exp(), to stay in the graph")
 
 
 def _operand(other, op, this):
@@ -244,6 +350,39 @@ def _node(data, op, parents, local_grads, role):
     return node
 
 
+# An error names at most this many operands: a sum over a million terms
+# must not put a million numbers into one message.
+MOST_OPERANDS_NAMED = 4
+
+
+def _describe_operands(nodes):
+    """'a = 1.0 and 2.0' for a few operands; the first few and '… and N more' for many."""
+    named = [_describe(node) for node in nodes[:MOST_OPERANDS_NAMED]]
+    left_out = len(nodes) - len(named)
+    if left_out:
+        return f"{', '.join(named)} … and {left_out} more"
+    return " and ".join(named)
+
+
+def _failed(op, parents, error):
+    """The op's error, reworded to name the op and its operands."""
+    return type(error)(f"'{op}' failed on {_describe_operands(parents)}: {error}")
+
+
+def _counted_local_grads(op, parents, inputs, out):
+    """``op.local_grads(*inputs, out)``, refused with ops.OpRuleError unless one per parent.
+
+    Counted when an n-ary node is made: n-ary rows cannot be checked when
+    they are made, as fixed-arity rows are (ops.check_rules), and the count
+    costs little beside a node with many parents.
+    """
+    local_grads = op.local_grads(*inputs, out)
+    if type(local_grads) is not tuple or len(local_grads) != len(parents):
+        raise ops.OpRuleError(ops.wrong_local_grads(
+            op, len(parents), local_grads, f"at {_describe_operands(parents)}"))
+    return local_grads
+
+
 def _node_in_other_mode(op, parents, inputs, out):
     """The result node under ``no_grad()`` (a leaf) or ``detect_anomaly()`` (checked).
 
@@ -263,24 +402,22 @@ def _checked_node(op, parents, inputs, out, recording):
     that made it, for the backward pass's errors (see ``anomaly.py``).
 
     Raises:
-        AnomalyError: naming the op, its operands and that line.
+        AnomalyError: naming the op, its operands and that line; and the
+            errors of :func:`_apply`.
     """
     if not math.isfinite(out):
         raise anomaly.non_finite_forward(op, parents, out, anomaly.creation_site())
     if not recording:
         return _node(out, "", (), (), INPUT)
-    local_grads = op.local_grads(*inputs, out)
+    try:
+        local_grads = _counted_local_grads(op, parents, inputs, out)
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        raise _failed(op, parents, error) from None
     site = anomaly.creation_site()
     for local_grad in local_grads:
         if not math.isfinite(local_grad):
             raise anomaly.non_finite_local_grad(op, parents, out, local_grads, site)
     return _node(out, op, parents, anomaly.LocalGradsMadeAt(local_grads, site), RESULT)
-
-
-def _failed(op, parents, error):
-    """The op's error, reworded to name the op and its operands."""
-    operands = " and ".join(_describe(parent) for parent in parents)
-    return type(error)(f"'{op}' failed on {operands}: {error}")
 
 
 # Making nodes is the engine's hot path: every + and * of a training step
@@ -297,10 +434,10 @@ def _unary(op, a):
     x = a.data
     try:
         out = op.forward(x)
+        if current_mode() is RECORDING:
+            return _node(out, op, (a,), op.local_grads(x, out), RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, (a,), error) from None
-    if current_mode() is RECORDING:
-        return _node(out, op, (a,), op.local_grads(x, out), RESULT)
     return _node_in_other_mode(op, (a,), (x,), out)
 
 
@@ -309,10 +446,10 @@ def _binary(op, a, b):
     x, y = a.data, b.data
     try:
         out = op.forward(x, y)
+        if current_mode() is RECORDING:
+            return _node(out, op, (a, b), op.local_grads(x, y, out), RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, (a, b), error) from None
-    if current_mode() is RECORDING:
-        return _node(out, op, (a, b), op.local_grads(x, y, out), RESULT)
     return _node_in_other_mode(op, (a, b), (x, y), out)
 
 
@@ -321,18 +458,20 @@ def _apply(op, parents):
 
     Under ``no_grad()`` the result is a leaf holding only its data.
 
-    Raises the op's ValueError, ZeroDivisionError or OverflowError, reworded
-    to name the op and its operands; nothing is added to the graph then.
+    Raises the op's ValueError, ZeroDivisionError or OverflowError, from its
+    forward rule or its local-derivative rule, reworded to name the op and its
+    operands; nothing is added to the graph then.  Raises ops.OpRuleError,
+    naming the op, if its rule gives other than one local derivative per parent.
     Inside ``detect_anomaly()``, raises AnomalyError for a NaN or infinite
     forward result or local derivative.
     """
     inputs = [parent.data for parent in parents]
     try:
         out = op.forward(*inputs)
+        if current_mode() is RECORDING:
+            return _node(out, op, parents, _counted_local_grads(op, parents, inputs, out), RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, parents, error) from None
-    if current_mode() is RECORDING:
-        return _node(out, op, parents, op.local_grads(*inputs, out), RESULT)
     return _node_in_other_mode(op, parents, inputs, out)
 
 
@@ -340,7 +479,9 @@ def sum_values(values):
     """Sum a non-empty sequence of Values (or numbers) as ONE node with op ``sum``.
 
     Equal to ``a + b + c + ...`` but one node instead of n - 1, so a loss over
-    a batch stays small.  The sum is exact-rounded (``math.fsum``).
+    a batch stays small.  The sum is exact-rounded (``math.fsum``); where
+    the terms overflow or hold inf and -inf it is what ``+`` gives (inf or
+    nan), not an error.
 
     Args:
         values: sequence of Values or numbers (at least one Value).
@@ -379,14 +520,32 @@ def weighted_sum(weights, inputs, bias):
         Value.
 
     Raises:
+        TypeError: if a weight or the bias is not a Value (they are the
+            parameters that receive gradients), an input is not a Value or a
+            number, or weights or inputs is not a list; the message names it.
         ValueError: if ``weights`` and ``inputs`` differ in length.
 
     >>> w, b = [Value(0.5), Value(-1.0)], Value(0.25)
     >>> weighted_sum(w, [2.0, 3.0], b).data
     -1.75
     """
-    if len(weights) != len(inputs):
-        raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
-    anchor = bias
-    inputs = [a if isinstance(a, Value) else _operand(a, ops.WEIGHTED_SUM, anchor) for a in inputs]
-    return _apply(ops.WEIGHTED_SUM, (*weights, *inputs, bias))
+    try:
+        n_weights, n_inputs = len(weights), len(inputs)
+    except TypeError:
+        raise TypeError(f"weighted_sum: weights and inputs must be lists, got "
+                        f"{type(weights).__name__} and {type(inputs).__name__}") from None
+    if n_weights != n_inputs:
+        raise ValueError(f"weighted_sum: {n_weights} weights but {n_inputs} inputs")
+    if not isinstance(bias, Value):
+        raise TypeError(f"weighted_sum: bias is {type(bias).__name__} {bias!r}, expected a Value")
+    inputs = [a if isinstance(a, Value) else _operand(a, ops.WEIGHTED_SUM, bias) for a in inputs]
+    try:
+        return _apply(ops.WEIGHTED_SUM, (*weights, *inputs, bias))
+    except AttributeError:
+        # A weight without .data: found here, after the fact, so that the
+        # common call (a neuron's forward pass) pays nothing for the check.
+        for position, weight in enumerate(weights):
+            if not isinstance(weight, Value):
+                raise TypeError(f"weighted_sum: weights[{position}] is {type(weight).__name__} "
+                                f"{weight!r}, expected a Value") from None
+        raise

@@ -17,9 +17,10 @@ import random
 
 from autograd import Value, weighted_sum
 from autograd.grad_mode import NOT_RECORDING, current_mode
-from autograd.value import PARAMETER
+from autograd.value import PARAMETER, NeuronRole
 
-from .activations import ACTIVATION_RULES, activation_named
+from .activations import resolve_activation
+from .arguments import count, shown
 from .module import Module
 
 __all__ = ["Neuron", "Layer", "MLP"]
@@ -38,6 +39,12 @@ def _as_values(inputs):
     return [x if isinstance(x, Value) else Value(x) for x in inputs]
 
 
+def _as_numbers(inputs):
+    # Under no_grad: a Value gives its data (float(value) is refused, as it
+    # would silently leave the graph elsewhere).
+    return [x.data if isinstance(x, Value) else float(x) for x in inputs]
+
+
 def _check_inputs(inputs, n_inputs, module):
     if len(inputs) != n_inputs:
         # repr(module) only here: building it on every call cost as much as a neuron's sum.
@@ -52,7 +59,11 @@ class Neuron(Module):
 
     Args:
         n_inputs: int >= 1.
-        activation: ``"linear"``, ``"relu"``, ``"leaky_relu"``, ``"sigmoid"`` or ``"tanh"``.
+        activation: ``"linear"``, ``"relu"``, ``"leaky_relu"``, ``"sigmoid"``, ``"tanh"``,
+            ``"softplus"`` or ``"step"``; or a one-input row of autograd's table
+            to choose an option, e.g. ``ops.leaky_relu_with(0.1)`` (the notes'
+            slope; the name gives PyTorch's 0.01) or ``ops.relu_with(0.5)``
+            (ReLU'(0) = 0.5, the notes' other choice; the name gives 0).
         layer: the layer number l used in labels (default 1).
         index: the neuron number j used in labels (default 1).
         rng: a ``random.Random`` to draw weights from; default ``random.Random(seed)``.
@@ -61,6 +72,7 @@ class Neuron(Module):
     Calling it on a list of n_inputs Values or numbers returns one Value.
 
     Raises:
+        TypeError: if n_inputs is not an int (a bool or 2.0 is refused).
         ValueError: for n_inputs < 1, an unknown activation, or a call with the
             wrong number of inputs.
 
@@ -72,11 +84,10 @@ class Neuron(Module):
     """
 
     def __init__(self, n_inputs, activation="linear", layer=1, index=1, rng=None, seed=0):
-        if not isinstance(n_inputs, int) or n_inputs < 1:
-            raise ValueError(f"Neuron needs n_inputs >= 1, got {n_inputs!r}")
+        n_inputs = count(n_inputs, "Neuron", "n_inputs")
+        # activation_name is the name, or the row itself (an Op is its name).
         self.activation_name = activation
-        self.activation = activation_named(activation)
-        self.activation_rule = ACTIVATION_RULES[activation]
+        self.activation, self.activation_rule = resolve_activation(activation, owner="Neuron")
         self.layer, self.index = layer, index
         rng = rng if rng is not None else random.Random(seed)
         bound = 1.0 / math.sqrt(n_inputs)
@@ -85,6 +96,8 @@ class Neuron(Module):
         self.b = _parameter(0.0, f"b[{layer}]_{index}")
         # The labels of its two nodes, made once rather than on every forward pass.
         self._z_label, self._a_label = f"z[{layer}]_{index}", f"a[{layer}]_{index}"
+        # Marks that tell the neuron view which nodes make up this neuron.
+        self._z_role, self._a_role = NeuronRole("z", layer, index), NeuronRole("a", layer, index)
 
     @property
     def n_inputs(self):
@@ -96,15 +109,18 @@ class Neuron(Module):
         # Plain no_grad() only: under detect_anomaly() every step must go
         # through the checked ops, so the Values path below is taken.
         if current_mode() is NOT_RECORDING:
-            return Value(self._forward_numbers([float(x) for x in inputs]))
+            return Value(self._forward_numbers(_as_numbers(inputs)))
         return self._forward_values(_as_values(inputs))
 
     def _forward_values(self, inputs):
         # inputs: list of Values (a Layer converts them once for all its neurons).
         z = weighted_sum(self.w, inputs, self.b).named(self._z_label)
+        z.role = self._z_role
         if self.activation_name == "linear":
             return z
-        return self.activation(z).named(self._a_label)
+        a = self.activation(z).named(self._a_label)
+        a.role = self._a_role
+        return a
 
     def _forward_numbers(self, inputs):
         # Under no_grad a neuron has no graph to build, so it works on plain
@@ -136,14 +152,18 @@ class Layer(Module):
     Calling it on a list of n_inputs Values or numbers returns a list of
     n_outputs Values (a[l]_1 .. a[l]_n_outputs).
 
+    Raises:
+        TypeError: if n_inputs or n_outputs is not an int.
+        ValueError: if either is < 1, or for an unknown activation.
+
     >>> layer = Layer(3, 2, activation="tanh")
     >>> len(layer([0.1, 0.2, 0.3])), len(layer.parameters())
     (2, 8)
     """
 
     def __init__(self, n_inputs, n_outputs, activation="linear", layer=1, rng=None, seed=0):
-        if not isinstance(n_outputs, int) or n_outputs < 1:
-            raise ValueError(f"Layer needs n_outputs >= 1, got {n_outputs!r}")
+        n_inputs = count(n_inputs, "Layer", "n_inputs")
+        n_outputs = count(n_outputs, "Layer", "n_outputs")
         rng = rng if rng is not None else random.Random(seed)
         self.layer = layer
         self.neurons = [Neuron(n_inputs, activation, layer, j, rng) for j in range(1, n_outputs + 1)]
@@ -160,7 +180,7 @@ class Layer(Module):
         """Forward pass: list of n_inputs Values or numbers -> list of n_outputs Values."""
         _check_inputs(inputs, self.n_inputs, self)
         if current_mode() is NOT_RECORDING:
-            return [Value(a) for a in self._forward_numbers([float(x) for x in inputs])]
+            return [Value(a) for a in self._forward_numbers(_as_numbers(inputs))]
         inputs = _as_values(inputs)   # once, not once per neuron
         return [neuron._forward_values(inputs) for neuron in self.neurons]
 
@@ -196,15 +216,28 @@ class MLP(Module):
     Calling it on a list of n_inputs Values or numbers returns a list of
     layer_sizes[-1] Values.
 
+    Raises:
+        TypeError: if n_inputs is not an int, or layer_sizes is not a list of ints
+            (numpy integers are accepted; a bool or 2.0 is not).
+        ValueError: for a size < 1, no layers, or an unknown activation or
+            output_activation (both are checked, even when one layer leaves
+            ``activation`` unused).
+
     >>> model = MLP(4, [5, 3])          # the notes' 4 x 5 + 5 x 3 + 5 + 3
     >>> len(model.parameters())
     43
     """
 
     def __init__(self, n_inputs, layer_sizes, activation="relu", output_activation="linear", seed=0):
-        layer_sizes = list(layer_sizes)
+        n_inputs = count(n_inputs, "MLP", "n_inputs")
+        if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__iter__"):
+            raise TypeError(f"MLP: layer_sizes must be a list of ints, one per layer "
+                            f"(e.g. [16, 16, 1]), got {shown(layer_sizes)}")
+        layer_sizes = [count(size, "MLP", f"layer_sizes[{i}]") for i, size in enumerate(layer_sizes)]
         if not layer_sizes:
             raise ValueError("MLP needs at least one layer size")
+        resolve_activation(activation, owner="MLP")
+        resolve_activation(output_activation, "output_activation", owner="MLP")
         rng = random.Random(seed)
         sizes = [n_inputs] + layer_sizes
         self.layers = []
@@ -227,7 +260,7 @@ class MLP(Module):
         if current_mode() is NOT_RECORDING:
             # No graph to build: floats from layer to layer, Values only at the end.
             _check_inputs(inputs, self.n_inputs, self)
-            numbers = list(map(float, inputs))
+            numbers = _as_numbers(inputs)
             for layer in self.layers:
                 numbers = layer._forward_numbers(numbers)
             return [Value(a) for a in numbers]

@@ -28,7 +28,7 @@ def test_non_finite_forward_result_names_op_operands_and_line():
             line = next_line()
             big * ten
     message = str(info.value)
-    assert "'*' (out = a·b) gave a non-finite forward result inf" in message
+    assert "'*' (out = big·ten) gave a non-finite forward result inf" in message
     assert "big = 1e+308 (input), ten = 10.0 (input)" in message
     assert f"made at {__file__}, line {line}, in " in message
     assert info.value.op == "*" and info.value.where == "forward result"
@@ -207,7 +207,7 @@ def test_moons_demo_with_a_far_too_large_learning_rate_stops_at_the_first_overfl
     captured = capsys.readouterr()
     assert "step   6: loss" in captured.out and "step   7" not in captured.out
     assert "detect_anomaly() stopped training at the first NaN or infinity" in captured.err
-    assert "'Σw·a+b' (z = Σ_i w_i·a_i + b) gave a non-finite forward result inf" in captured.err
+    assert "'Σw·a+b' gave a non-finite forward result inf" in captured.err
     assert f"made at {moons.__file__}, line" in captured.err
     assert not (tmp_path / "moons.png").exists()
 

@@ -40,7 +40,8 @@ from autograd.value import _apply
 
 ROWS = [*ops.OPS.values(),
         *(ops.power_by(n) for n in (2.0, 3.0, -1.0, 0.5, -1.5)),
-        *(ops.leaky_relu_with(slope) for slope in (0.01, 0.2))]
+        *(ops.leaky_relu_with(slope) for slope in (0.01, 0.2)),
+        ops.relu_with(0.5)]
 """Every fixed row of the table, and the parametrised rows with a few parameters."""
 
 MAX_N_ARY_INPUTS = 7
@@ -58,7 +59,7 @@ SETTINGS = settings(max_examples=1000, deadline=None, derandomize=True,
 
 
 def _name(row):
-    return f"{str(row)!r} ({row.formula})"
+    return f"{str(row)!r} ({row.formula}; {row.derivatives[0]})"
 
 
 @pytest.mark.parametrize("row", ROWS, ids=str)
@@ -101,15 +102,12 @@ def build(graph):
         count = row.arity if row.arity is not None else n_ary_count
         positions = [len(nodes) - 1 - pick % len(nodes) for pick in picks[:count]]
         parents = tuple(nodes[p] for p in positions)
-        refused = (ValueError, ArithmeticError) + ((TypeError,) if row.arity is None else ())
         try:
             node = _apply(row, parents)
-        except refused:
-            continue     # outside the row's domain (log of 0, 1/0, overflow), or a count it refuses
-        if len(node.local_grads) != len(parents):
-            # A count of inputs the n-ary row cannot take (Σw·a+b needs 2n + 1),
-            # which node-making does not refuse yet (issue 8 item 12): not a graph.
-            continue
+        except (ValueError, ArithmeticError):
+            continue     # outside the row's domain: log of 0, 1/0, an overflow
+        except ops.OpRuleError:
+            continue     # a count of inputs an n-ary row cannot take (Σw·a+b needs 2n + 1)
         if not math.isfinite(node.data) or not all(map(math.isfinite, node.local_grads)):
             continue     # the engine's documented non-derivatives (nan for a negative base's ln)
         made.append((len(nodes), row, positions))
@@ -189,7 +187,7 @@ def _sign(number):
 
 def test_every_gradient_of_random_graphs_matches_sympy_exactly():
     checked = dict.fromkeys(map(id, ROWS), 0)     # gradients compared through each row (by id:
-                                                  # the two leaky_relu rows are equal strings)
+                                                  # two leaky_relu rows are equal strings)
     sizes = []
 
     @SETTINGS

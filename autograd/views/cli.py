@@ -19,13 +19,14 @@ import math
 import operator
 import sys
 
-from . import ops
-from .explain import explain, format_number
-from .grad_mode import no_grad
-from .graph import topological_order
-from .value import CONSTANT, Value
+from .. import ops
+from ..backward import record
+from ..grad_mode import no_grad
+from ..value import CONSTANT, Value
+from .explain import explain
+from .text import d, format_number
 
-__all__ = ["main", "build_parser", "parse_expression", "evaluate", "ExpressionError",
+__all__ = ["main", "build_parser", "parse_expression", "evaluate", "fold", "ExpressionError",
            "FUNCTIONS"]
 
 PROG = "chainrule"
@@ -183,7 +184,7 @@ def parse_expression(text):
     >>> parse_expression("a.real")
     Traceback (most recent call last):
     ...
-    autograd.cli.ExpressionError: attribute access is not allowed: a.real
+    autograd.views.cli.ExpressionError: attribute access is not allowed: a.real
     """
     if not isinstance(text, str):
         raise TypeError(f"the expression must be a str, got {type(text).__name__}")
@@ -236,6 +237,39 @@ def _constant_result(function, *arguments):
         return function(first, *arguments[1:]).data
 
 
+def fold(tree, visit):
+    """Walk a checked tree operands first, without recursion; return what ``visit`` makes of the whole.
+
+    Args:
+        tree: an ``ast.Expression`` from :func:`parse_expression`.
+        visit: ``visit(node, arguments)`` returns a node's result from its
+            operands' results (a list, left to right; empty for a number or name).
+
+    Returns:
+        ``visit``'s result for the expression's top node.
+
+    >>> tree, _ = parse_expression("2 * (3 + 4)")
+    >>> fold(tree, lambda node, arguments: 1 + sum(arguments))     # how many nodes
+    5
+    """
+    results = []
+    # Post-order: (node, True) means its operands' results are on ``results``.
+    todo = [(tree.body, False)]
+    while todo:
+        node, operands_ready = todo.pop()
+        operands = _operands(node)
+        if not operands_ready and operands:
+            todo.append((node, True))
+            todo.extend((operand, False) for operand in reversed(operands))
+            continue
+        split = len(results) - len(operands)
+        arguments = results[split:]
+        del results[split:]
+        results.append(visit(node, arguments))
+    (result,) = results
+    return result
+
+
 def evaluate(tree, variables):
     """Evaluate a tree from :func:`parse_expression` with the Values given for its variables.
 
@@ -258,21 +292,7 @@ def evaluate(tree, variables):
     >>> evaluate(tree, {n: Value(x, n) for n, x in [("a", 5), ("b", 3), ("c", 2)]}).data
     33.0
     """
-    results = []
-    # Post-order without recursion: (node, True) means its operands are on ``results``.
-    todo = [(tree.body, False)]
-    while todo:
-        node, operands_ready = todo.pop()
-        operands = _operands(node)
-        if not operands_ready and operands:
-            todo.append((node, True))
-            todo.extend((operand, False) for operand in reversed(operands))
-            continue
-        split = len(results) - len(operands)
-        arguments = results[split:]
-        del results[split:]
-        results.append(_evaluate_node(node, arguments, variables))
-    (result,) = results
+    result = fold(tree, lambda node, arguments: _evaluate_node(node, arguments, variables))
     if not isinstance(result, Value):
         result = Value(result)
         result.role = CONSTANT
@@ -353,6 +373,8 @@ examples:
       a drawing of the graph, and a web page that steps through the backward pass
   python -m autograd "log(x) / x" x=2 --explain x --markdown
       the same command run as a module; Markdown with LaTeX for a notebook
+  {PROG} "tanh(tanh(x))" x=0.5 --compare --compare-plot errors.png
+      SymPy's derivative, finite differences against h, and backward()'s, side by side
 
 expressions:
   numbers, variables, + - * / ** (** is a power), unary - and +, parentheses,
@@ -415,6 +437,13 @@ def build_parser():
     parser.add_argument("--max-paths", type=int, default=20, metavar="N",
                         help="with --explain: list at most N paths one by one, grouping them "
                              "beyond that (default: 20)")
+    parser.add_argument("--compare", action="store_true",
+                        help="the three ways to differentiate: SymPy's symbolic derivative and "
+                             "its size, finite differences against h, and backward()'s "
+                             "(needs SymPy: the demos extra)")
+    parser.add_argument("--compare-plot", metavar="PATH",
+                        help="with --compare: write the finite differences' errors against h "
+                             "as a log-log plot (PNG; needs matplotlib)")
     return parser
 
 
@@ -464,6 +493,9 @@ def main(argv=None):
     if arguments.max_paths < 1:
         _say_error("--max-paths must be at least 1")
         return 2
+    if arguments.compare_plot and not arguments.compare:
+        _say_error("--compare-plot applies to --compare only")
+        return 2
     text = arguments.expression.strip()
     try:
         tree, names = parse_expression(text)
@@ -492,38 +524,56 @@ def main(argv=None):
         return 1
     if root.parents:        # a bare variable keeps its own name
         root.named(arguments.name)
-    return _report(arguments, text, names, variables, root)
+    status = _report(arguments, text, names, variables, root)
+    if arguments.compare:
+        status = max(status, _compare(arguments, tree, text, variables))
+    return status
+
+
+def _compare(arguments, tree, text, variables):
+    """--compare: symbolic, numerical and automatic derivatives (demos.compare; SymPy is optional)."""
+    try:
+        from demos.compare import compare_expression
+        import sympy  # noqa: F401  (only to say clearly that it is missing)
+    except ModuleNotFoundError as error:
+        _say_error(f"--compare needs SymPy: pip install 'chainrule[demos]' ({error})")
+        return 1
+    print()
+    return compare_expression(tree, text, variables, arguments.name, arguments.compare_plot)
 
 
 def _report(arguments, text, names, variables, root):
-    """Print the value, the gradients and whatever the flags ask for; write the files."""
-    name = arguments.name
-    stepper = None
-    if arguments.steps:
-        from .stepper import Stepper
-        # The stepper runs the sweep itself and winds it back; run() replays it to the end,
-        # leaving exactly the gradients backward() gives.
-        stepper = Stepper(root)
-        stepper.run()
-    else:
-        root.backward()
+    """Print the value, the gradients and whatever the flags ask for; write the files.
 
+    Everything printed or written reads one record of the backward pass.
+    """
+    name = arguments.name
+    rec = record(root)
+    # The graph is new, so one backward() gives the record's gradients; after it the
+    # variables' .grad agree with what explain() checks.
+    root.backward()
     at = ", ".join(f"{n} = {format_number(variables[n].data)}" for n in names)
     print(f"{name} = {text} = {format_number(root.data)}" + (f"   at {at}" if at else ""))
     if not names:
         print("(no variables, so no gradients)")
     for n in names:
-        print(f"d{name}/d{n} = {format_number(variables[n].grad)}")
+        print(f"{d(name, n)} = {format_number(rec.grads[variables[n]])}")
 
     if arguments.tree:
         from .tree import text_tree
         print()
-        print(text_tree(root))
-    if stepper is not None:
+        print(text_tree(rec))
+    if arguments.steps:
+        from .stepper import sentence
+        from .text import glossary, node_names
+        node_name = node_names(rec.order)
         print()
-        print(f"The backward pass, one edge at a time ({stepper.total} steps):")
-        for number, sentence in enumerate(stepper.sentences(), 1):
-            print(f"{number:>{len(str(stepper.total))}}. {sentence}")
+        print(f"The backward pass, one edge at a time ({rec.n_steps} steps):")
+        for number, update in enumerate(rec.steps, 1):
+            print(f"{number:>{len(str(rec.n_steps))}}. "
+                  f"{sentence(update, node_name, node_name[root])}")
+        for line in glossary(rec.order, node_name):
+            print(f"({line})")
     if arguments.explain is not None:
         print()
         print(explain(root, variables[arguments.explain],
@@ -532,30 +582,14 @@ def _report(arguments, text, names, variables, root):
 
     status = 0
     if arguments.svg:
-        status = max(status, _write_svg(root, arguments.svg))
+        from .draw import save_svg
+        status = max(status, _write_file("--svg", arguments.svg,
+                                         lambda: save_svg(rec, arguments.svg)))
     if arguments.html:
-        status = max(status, _write_html(root, arguments.html, f"{name} = {text}"))
+        from .page import write_html
+        status = max(status, _write_file("--html", arguments.html, lambda: write_html(
+            rec, arguments.html, title=f"{name} = {text}")))
     return status
-
-
-def _write_svg(root, path):
-    from .draw import save_svg
-    return _write_file("--svg", path, lambda: save_svg(root, path))
-
-
-def _write_html(root, path, title):
-    from .animate import write_html
-
-    def write():
-        # The page replays the backward pass from its start, and leaves
-        # accumulate over sweeps (as with backward()), so the gradients the
-        # first sweep left are cleared; otherwise the page would show them doubled.
-        # write_html leaves them as backward() gives them.
-        for node in topological_order(root):
-            node.grad = 0.0
-        return write_html(root, path, title=title)
-
-    return _write_file("--html", path, write)
 
 
 def _write_file(flag, path, write):
