@@ -10,8 +10,7 @@ import nn
 from autograd import (AnomalyError, Value, detect_anomaly, is_anomaly_enabled, is_grad_enabled,
                       no_grad, sweep, weighted_sum)
 from demos import moons
-
-WAIT = 10   # seconds: only a bound on a hang, never a way to order threads
+from threads import WAIT, run_in_thread
 
 
 def next_line():
@@ -183,17 +182,16 @@ def test_one_threads_block_does_not_check_another_thread():
         with detect_anomaly():
             inside.set()
             seen.append(is_anomaly_enabled())
-            done.wait(WAIT)
+            assert done.wait(WAIT)
 
-    thread = threading.Thread(target=checking_thread)
-    thread.start()
+    join = run_in_thread(checking_thread)
     try:
         assert inside.wait(WAIT)
         assert not is_anomaly_enabled()
         assert (Value(1e308) * 10).data == math.inf     # no error in this thread
     finally:
         done.set()
-        thread.join(WAIT)
+        join()
     assert seen == [True]
 
 

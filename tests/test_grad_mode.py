@@ -10,8 +10,7 @@ import threading
 
 import nn
 from autograd import Value, is_grad_enabled, no_grad
-
-WAIT = 10   # seconds: only a bound on a hang, never a way to order the threads
+from threads import WAIT, run_in_thread
 
 
 def _records(x=2.0):
@@ -20,27 +19,6 @@ def _records(x=2.0):
     out = a * b
     out.backward()
     return out.parents == (a, b), a.grad
-
-
-def _run(target):
-    """Run target in a thread and return a function that joins it and re-raises its error."""
-    errors = []
-
-    def guarded():
-        try:
-            target()
-        except BaseException as error:   # hand anything, assertion or hang, to the main thread
-            errors.append(error)
-
-    thread = threading.Thread(target=guarded)
-    thread.start()
-
-    def join():
-        thread.join(WAIT)
-        assert not thread.is_alive(), "the other thread hung"
-        if errors:
-            raise errors[0]
-    return join
 
 
 def test_no_grad_in_one_thread_leaves_another_recording():
@@ -54,7 +32,7 @@ def test_no_grad_in_one_thread_leaves_another_recording():
             assert done_looking.wait(WAIT)
             seen_inside.append(is_grad_enabled())
 
-    join = _run(evaluates)
+    join = run_in_thread(evaluates)
     try:
         assert inside.wait(WAIT)
         # The other thread is inside no_grad() right now; this one still records.
@@ -86,13 +64,13 @@ def test_overlapping_blocks_in_two_threads_leave_recording_on():
             second_in.set()
             assert first_out.wait(WAIT)
 
-    join_first, join_second = _run(first), _run(second)
+    join_first, join_second = run_in_thread(first), run_in_thread(second)
     join_first()
     join_second()
     assert is_grad_enabled()
     assert _records() == (True, 3.0)
     after = []
-    join = _run(lambda: after.append((is_grad_enabled(), _records())))
+    join = run_in_thread(lambda: after.append((is_grad_enabled(), _records())))
     join()
     assert after == [(True, (True, 3.0))], "a new thread starts recording"
 
