@@ -33,12 +33,23 @@ import operator
 __all__ = [
     "Op", "OPS",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
-    "RELU", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
-    "log",
+    "RELU", "MAX", "MIN", "ABS", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
+    "log", "GATES",
 ]
 
 
 NOTATIONS = ("infix", "prefix", "power", "call")
+
+GATES = ("distributes", "swaps", "routes")
+"""The gates' patterns (CS231n's names) a row may have: what the backward pass does at that op.
+
+* ``"distributes"``: every input's local derivative is 1, so each input gets
+  the upstream gradient unchanged (add, sum);
+* ``"swaps"``: each input's local derivative is the other input, so each
+  gets the other input times the upstream gradient (mul);
+* ``"routes"``: the chosen input's local derivative is 1 and the other's 0,
+  so the upstream gradient goes to one input only (max, min).
+"""
 
 
 class Op(str):
@@ -67,19 +78,24 @@ class Op(str):
         rule_of_slot: for an n-ary op whose inputs fall into groups
             (weights, inputs, bias), ``rule_of_slot(slot, n_inputs)``
             gives the template for that input.
+        gate: the op's pattern in the backward pass, one of :data:`GATES`
+            (``"distributes"``, ``"swaps"``, ``"routes"``), or ``None`` when
+            it has none of them; step sentences and the quiz name it.
 
     >>> MUL, MUL.formula, MUL.derivatives
     ('*', '{out} = {0}·{1}', ('∂{out}/∂{0} = {1}', '∂{out}/∂{1} = {0}'))
-    >>> MUL.notation, MUL.symbol, EXP.notation
-    ('infix', '·', 'call')
+    >>> MUL.notation, MUL.symbol, EXP.notation, MUL.gate, EXP.gate
+    ('infix', '·', 'call', 'swaps', None)
     >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
     (6.0, (2.0, 3.0))
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, rule_of_slot=None):
+                notation="call", symbol=None, rule_of_slot=None, gate=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
+        if gate is not None and gate not in GATES:
+            raise ValueError(f"Op {name!r}: gate must be one of {GATES} or None, got {gate!r}")
         op = super().__new__(cls, name)
         op.forward = forward
         op.local_grads = local_grads
@@ -89,6 +105,7 @@ class Op(str):
         op.notation = notation
         op.symbol = name if symbol is None else symbol
         op.rule_of_slot = rule_of_slot
+        op.gate = gate
         return op
 
     def derivative_template(self, slot, n_inputs):
@@ -153,7 +170,7 @@ def log(x):
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
 ADD = Op("+", _add, _add_grads, "{out} = {0} + {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = 1"), 2,
-         notation="infix", symbol=" + ")
+         notation="infix", symbol=" + ", gate="distributes")
 
 # out = a - b
 def _sub(a, b): return a - b
@@ -165,7 +182,7 @@ SUB = Op("-", _sub, _sub_grads, "{out} = {0} − {1}", ("∂{out}/∂{0} = 1", "
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
 MUL = Op("*", _mul, _mul_grads, "{out} = {0}·{1}", ("∂{out}/∂{0} = {1}", "∂{out}/∂{1} = {0}"), 2,
-         notation="infix", symbol="·")
+         notation="infix", symbol="·", gate="swaps")
 
 
 # out = a / b; the derivative reuses out = a/b: ∂out/∂b = -a/b² = -out/b
@@ -294,6 +311,43 @@ RELU = Op("relu", _relu, _relu_grads, "{out} = max(0, {0})",
           ("∂{out}/∂{0} = 1 if {0} > 0 else 0",), 1)
 
 
+# out = max(a, b) routes the upstream gradient to the larger input; the other
+# gets 0.  At a tie (a == b) there is no derivative; like PyTorch
+# (torch.maximum, torch.max(a, b)) we split the gradient evenly: 1/2 each.
+def _max(a, b): return a if a >= b else b
+def _max_grads(a, b, out):
+    if a == b:
+        return (0.5, 0.5)
+    return (1.0, 0.0) if a > b else (0.0, 1.0)
+MAX = Op("max", _max, _max_grads, "{out} = max({0}, {1})",
+         ("∂{out}/∂{0} = 1 if {0} > {1}, 0 if {0} < {1}, ½ at a tie",
+          "∂{out}/∂{1} = 1 if {1} > {0}, 0 if {1} < {0}, ½ at a tie"), 2,
+         notation="call", symbol="max", gate="routes")
+
+
+# out = min(a, b): routes to the smaller input; at a tie 1/2 each (torch.minimum).
+def _min(a, b): return a if a <= b else b
+def _min_grads(a, b, out):
+    if a == b:
+        return (0.5, 0.5)
+    return (1.0, 0.0) if a < b else (0.0, 1.0)
+MIN = Op("min", _min, _min_grads, "{out} = min({0}, {1})",
+         ("∂{out}/∂{0} = 1 if {0} < {1}, 0 if {0} > {1}, ½ at a tie",
+          "∂{out}/∂{1} = 1 if {1} < {0}, 0 if {1} > {0}, ½ at a tie"), 2,
+         notation="call", symbol="min", gate="routes")
+
+
+# out = |x|.  The kink at 0 has no derivative; like PyTorch (torch.abs, whose
+# gradient is sign(x) with sign(0) = 0) we use the subgradient 0 there.
+def _abs(x): return abs(x)
+def _abs_grads(x, out):
+    if x == 0:
+        return (0.0,)
+    return (1.0,) if x > 0 else (-1.0,)
+ABS = Op("abs", _abs, _abs_grads, "{out} = |{0}|", ("∂{out}/∂{0} = sign({0}) (0 at {0} = 0)",), 1,
+         notation="call", symbol="abs")
+
+
 @functools.lru_cache(maxsize=64)
 def leaky_relu_with(slope):
     """The row for leaky ReLU, ``out = x if x > 0 else slope·x`` (the notes: max(0.01z, z)).
@@ -318,7 +372,8 @@ def leaky_relu_with(slope):
 # out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
 def _sum(*xs): return math.fsum(xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
-SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1",), None, symbol="Σ")
+SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1",), None, symbol="Σ",
+         gate="distributes")
 
 
 # z = Σ_i w_i·a_i + b: a neuron's weighted sum, one node with 2n + 1 parents
@@ -350,5 +405,5 @@ WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i 
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
-                         RELU, SUM, WEIGHTED_SUM)}
+                         RELU, MAX, MIN, ABS, SUM, WEIGHTED_SUM)}
 """The fixed rows by name; ``power_by(n)`` and ``leaky_relu_with(slope)`` make the parametrised ones."""

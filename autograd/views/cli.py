@@ -54,28 +54,44 @@ _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 
+class Function(tuple):
+    """What an expression may call: the Value method, its number of Value inputs, and its extra number arguments.
+
+    A tuple ``(call, extra)``, with ``inputs`` beside it: ``tanh`` takes one
+    input, ``max`` two (Values or numbers), ``leaky_relu`` one input and an
+    optional ``slope``, a number.
+    """
+
+    def __new__(cls, call, extra, inputs):
+        function = super().__new__(cls, (call, extra))
+        function.call, function.extra, function.inputs = call, extra, inputs
+        return function
+
+
 def _table_functions():
-    """The functions an expression may call: the table's one-input rows that Value has a method for.
+    """The functions an expression may call: the table's rows written as calls that Value has a method for.
 
     A parametrised row (leaky ReLU's slope) is not in ``ops.OPS``, which holds
     the fixed rows only, so its maker is asked for its default row here.
-    A method's parameters after ``self`` that have defaults (``slope``) may be
-    given as extra number arguments.
+    A method's parameters without defaults are its inputs (``self`` and, for
+    ``max``, ``other``); those with defaults (``slope``) may be given as
+    extra number arguments.
     """
     rows = list(ops.OPS.values()) + [ops.leaky_relu_with(0.01)]
     functions = {}
     for row in rows:
         name = str(row)
         method = getattr(Value, name, None)
-        if row.arity == 1 and name.isidentifier() and callable(method):
-            extra = [p.name for p in list(inspect.signature(method).parameters.values())[1:]
-                     if p.default is not inspect.Parameter.empty]
-            functions[name] = (method, tuple(extra))
+        if row.notation == "call" and name.isidentifier() and callable(method):
+            parameters = list(inspect.signature(method).parameters.values())
+            extra = tuple(p.name for p in parameters if p.default is not inspect.Parameter.empty)
+            if len(parameters) - len(extra) == row.arity:
+                functions[name] = Function(method, extra, row.arity)
     return functions
 
 
 FUNCTIONS = _table_functions()
-"""Name -> (Value method, names of its optional number arguments): what an expression may call."""
+"""Name -> :class:`Function` (its Value method, extra number arguments, inputs): what an expression may call."""
 
 _ALLOWED = (f"numbers, variables, + - * / **, unary - and +, and the functions "
             f"{', '.join(FUNCTIONS)}")
@@ -142,9 +158,10 @@ def _check_node(text, node):
         starred = [arg for arg in node.args if type(arg) is ast.Starred]
         if starred:
             _refuse(text, starred[0], "a starred argument")
-        extra = FUNCTIONS[function.id][1]
-        if not 1 <= len(node.args) <= 1 + len(extra):
-            takes = "1 argument" + (f" (and optionally {', '.join(extra)}, a number)" if extra else "")
+        inputs, extra = FUNCTIONS[function.id].inputs, FUNCTIONS[function.id].extra
+        if not inputs <= len(node.args) <= inputs + len(extra):
+            takes = f"{inputs} argument{'s' if inputs > 1 else ''}" + (
+                f" (and optionally {', '.join(extra)}, a number)" if extra else "")
             raise ExpressionError(f"{function.id} takes {takes}, got {len(node.args)}: "
                                   f"{ast.get_source_segment(text, node)}", text, node)
     else:
@@ -294,11 +311,15 @@ def _evaluate_node(node, arguments, variables):
         if all_numbers:
             return function(arguments[0])     # -2.0: plain negation cannot fail
     else:
-        function, _ = FUNCTIONS[node.func.id]
-        for extra in arguments[1:]:
+        function, inputs = FUNCTIONS[node.func.id].call, FUNCTIONS[node.func.id].inputs
+        for extra in arguments[inputs:]:
             if isinstance(extra, Value):
                 raise ExpressionError(f"the extra arguments of {node.func.id} must be numbers, "
                                       f"without variables", "", node)
+        if not all_numbers and not isinstance(arguments[0], Value):
+            # max(2, a): the method is called on a Value, so the number becomes a constant leaf.
+            arguments[0] = Value(arguments[0])
+            arguments[0].role = CONSTANT
     if all_numbers:
         # exp(2) * a: the number part is folded; only the part with a variable is a node.
         return _constant_result(function, *arguments)

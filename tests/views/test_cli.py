@@ -105,8 +105,28 @@ def test_no_arguments_at_all(capsys):
 
 
 def test_functions_come_from_the_table():
-    assert list(FUNCTIONS) == ["exp", "log", "tanh", "sigmoid", "relu", "leaky_relu"]
+    assert list(FUNCTIONS) == ["exp", "log", "tanh", "sigmoid", "relu", "max", "min", "abs",
+                               "leaky_relu"]
     assert FUNCTIONS["leaky_relu"][1] == ("slope",)
+    assert (FUNCTIONS["max"].inputs, FUNCTIONS["abs"].inputs) == (2, 1)
+
+
+@pytest.mark.parametrize("expression, value, grads", [
+    ("max(a, b)", 3, (0.5, 0.5)),            # a tie: half each, as in PyTorch
+    ("min(a, 2*b) + abs(a - 4)", 4, (0, 0)),  # min routes to a (1); |a - 4| has slope -1 at a = 3
+    ("max(1, a) * min(b, 10)", 9, (3, 3)),
+])
+def test_max_min_and_abs_in_expressions(capsys, expression, value, grads):
+    status, out, _ = run(capsys, expression, "a=3", "b=3")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].endswith(f"= {value}   at a = 3, b = 3")
+    assert lines[1:3] == [f"df/da = {grads[0]:g}", f"df/db = {grads[1]:g}"]
+
+
+def test_max_takes_two_arguments(capsys):
+    status, _, err = run(capsys, "max(a)", "a=1")
+    assert status == 2 and "max takes 2 arguments, got 1: max(a)" in err
 
 
 # --- the flags ----------------------------------------------------------------------
