@@ -141,7 +141,10 @@ def test_steps_prints_the_stepper_sentences(capsys):
     a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
     expected = Stepper((3 * (a + b * c)).named("J")).sentences()
     assert lines[start + 1:start + 6] == [f"{i}. {s}" for i, s in enumerate(expected, 1)]
-    assert "4. dJ/db += dJ/d(b·c) · ∂(b·c)/∂b = 3 × 2 = 6  ->  b.grad = 6" in lines
+    assert ("4. dJ/db += dJ/d(b·c) · ∂(b·c)/∂b = 3 × 2 = 6  ->  b.grad = 6  (the · gate swaps: "
+            "b gets the other input, c = 2, times the upstream gradient)") in lines
+    assert lines[start + 2].endswith("  (the + gate distributes: each input gets the upstream "
+                                     "gradient unchanged)")
 
 
 def test_tree(capsys):

@@ -168,7 +168,8 @@ def test_stepping_through_the_backward_pass_with_buttons_and_keys(browser, page)
     assert shown["counter"] == f"step {FORWARD + 2} of {TOTAL}"
     assert shown["phase"] == f"backward pass: edge 1 of {EDGES}"
     assert shown["frame"].get_attribute("data-edge") == "n5->n6"
-    assert shown["sentence"] == "dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3"
+    assert shown["sentence"] == ("dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3  (the · gate "
+                                 "swaps: v gets the other input, 3, times the upstream gradient)")
 
     press(browser, Keys.ARROW_RIGHT)
     click(browser, "next", 1)                       # backward step 3: u -> v
@@ -177,7 +178,8 @@ def test_stepping_through_the_backward_pass_with_buttons_and_keys(browser, page)
     assert shown["phase"] == f"backward pass: edge 3 of {EDGES}"
     assert frame.get_attribute("data-edge") == "n4->n5"
     assert (frame.get_attribute("data-parent"), frame.get_attribute("data-child")) == ("u", "v")
-    assert shown["sentence"] == "dJ/du += dJ/dv · ∂v/∂u = 3 × 1 = 3  ->  u.grad = 3"
+    assert shown["sentence"] == ("dJ/du += dJ/dv · ∂v/∂u = 3 × 1 = 3  ->  u.grad = 3  (the + gate "
+                                 "distributes: each input gets the upstream gradient unchanged)")
     # In the picture: that edge and its two ends, and nothing else, are highlighted.
     edge = frame.find_element(By.CSS_SELECTOR, "g.edge.highlight")
     assert edge.get_attribute("textContent").strip().startswith("n4->n5_op")
@@ -196,7 +198,8 @@ def test_stepping_through_the_backward_pass_with_buttons_and_keys(browser, page)
     press(browser, Keys.ARROW_LEFT)                 # back to step 2: v -> a
     shown = current(browser)
     assert shown["frame"].get_attribute("data-edge") == "n1->n5"
-    assert shown["sentence"] == "dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3"
+    assert shown["sentence"].startswith("dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3  "
+                                        "(the + gate distributes")
 
 
 def test_the_end_and_the_play_button(browser, page):

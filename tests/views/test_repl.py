@@ -14,6 +14,9 @@ from notes_example import J_TREE_AFTER_BACKWARD
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PROMPT = ">>> "
+DISTRIBUTES = "  (the + gate distributes: each input gets the upstream gradient unchanged)"
+GATHERS = ("  (the + gate distributes: each input gets the upstream gradient unchanged; "
+           "{} gathers: its gradients add at the fork)")
 
 
 class Session:
@@ -60,11 +63,13 @@ def test_a_learner_steps_through_the_notes_graph(repl):
     assert repl.type("s") == ("Stepper(J): at the start, 0 of 5 steps; J.grad = 1 "
                               "(dJ/dJ = 1, where the chain rule starts)")
     assert repl.type("s.next()") == (
-        "step 1 of 5: dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3")
+        "step 1 of 5: dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3  "
+        "(the · gate swaps: v gets the other input, 3, times the upstream gradient)")
     assert repl.type("s.next()") == (
-        "step 2 of 5: dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3")
+        "step 2 of 5: dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3" + DISTRIBUTES)
     assert repl.type("s") == ("Stepper(J): step 2 of 5\n"
-                              "  last step: dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3")
+                              "  last step: dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3"
+                              + DISTRIBUTES)
     assert repl.type("s.where()") == "'step 2 of 5'"
     assert repl.type("a.grad, u.grad") == "(3.0, 0.0)"
     assert repl.type("s.back()") == "undid step 2 of 5: a.grad is 0 again"
@@ -92,10 +97,10 @@ def test_the_stepper_agrees_with_backward_at_the_prompt(repl):
     repl.type('c = (b + b).named("c")')
     repl.type("s = Stepper(c)")
     assert repl.type("print(s.transcript())") == "\n".join([
-        "  1. dc/db += dc/dc · ∂c/∂b = 1 × 1 = 1  ->  b.grad = 1",
-        "  2. dc/db += dc/dc · ∂c/∂b = 1 × 1 = 1  ->  b.grad = 1 + 1 = 2",
-        "  3. dc/da += dc/db · ∂b/∂a = 2 × 1 = 2  ->  a.grad = 2",
-        "  4. dc/da += dc/db · ∂b/∂a = 2 × 1 = 2  ->  a.grad = 2 + 2 = 4",
+        "  1. dc/db += dc/dc · ∂c/∂b = 1 × 1 = 1  ->  b.grad = 1" + DISTRIBUTES,
+        "  2. dc/db += dc/dc · ∂c/∂b = 1 × 1 = 1  ->  b.grad = 1 + 1 = 2" + GATHERS.format("b"),
+        "  3. dc/da += dc/db · ∂b/∂a = 2 × 1 = 2  ->  a.grad = 2" + DISTRIBUTES,
+        "  4. dc/da += dc/db · ∂b/∂a = 2 × 1 = 2  ->  a.grad = 2 + 2 = 4" + GATHERS.format("a"),
     ])
     repl.type("s.run()")
     assert repl.type("a.grad") == "4.0"
