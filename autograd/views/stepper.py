@@ -154,6 +154,11 @@ class Stepper:
 
     Args:
         root (Value): the output to differentiate.
+        quiz (bool): predict, then reveal: before each step the learner
+            answers the local derivative, then the parent's new gradient,
+            with ``s.answer(...)`` (a number or text such as ``"2*3"``); the
+            step is applied once both are answered.  ``s.quiz()`` asks the
+            same questions in an ``input()`` loop.  See :mod:`.quiz`.
 
     Raises:
         TypeError: if ``root`` is not a Value (for a network's list of
@@ -187,7 +192,7 @@ class Stepper:
     undid step 2 of 2: a.grad is 3 again
     """
 
-    def __init__(self, root):
+    def __init__(self, root, quiz=False):
         require_value(root, "Stepper")
         self.root = root
         self.record = record(root, who="Stepper")
@@ -199,6 +204,10 @@ class Stepper:
         start = self.record.grads_at(0)
         for node in self.record.order:
             node.grad = start[node]
+        self.quizzing = None
+        if quiz:
+            from .quiz import Quiz
+            self.quizzing = Quiz(self.record, self.names)
         _LIVE.add(self)
 
     # --- where we are ------------------------------------------------------------
@@ -282,6 +291,9 @@ class Stepper:
             return Message(f"already done: {self.total} of {self.total} steps "
                            f"(.back() undoes one, .reset() starts over)")
         update = self.steps[self.position]
+        if self.quizzing is not None:       # revealed without an answer: counted as missed
+            while self.quizzing.position == self.position and not self.quizzing.done:
+                self.quizzing.skip()
         update.parent.grad = update.grad_after
         self.position += 1
         return Message(self.sentence(update),
@@ -299,6 +311,8 @@ class Stepper:
         update = self.steps[self.position - 1]
         update.parent.grad = update.grad_before
         self.position -= 1
+        if self.quizzing is not None:
+            self.quizzing.go_to(self.position)
         return Message(f"undid step {self.position + 1} of {self.total}: "
                        f"{in_derivative(self.names[update.parent])}.grad is "
                        f"{format_number(update.grad_before)} again")
@@ -322,6 +336,81 @@ class Stepper:
         while self.position > 0:
             self.back()
         return Message(self.where())
+
+    # --- predict, then reveal ------------------------------------------------------
+
+    def answer(self, answer):
+        """Answer the quiz's pending question; the second answer of a step applies the step.
+
+        Turns the quiz on if it was off (from the current step).
+
+        Args:
+            answer: a number, or text such as ``"6"`` or ``"2*3"``.
+
+        Returns:
+            Message (a str): right or wrong (with the mistake named, when a
+            known one explains it), the step's sentence once it is applied,
+            then the next question or, at the end, the score and the ops missed.
+            An answer that cannot be read gets a message saying why; nothing
+            is counted then.
+        """
+        from .quiz import AnswerError
+        quiz = self._quiz_here()
+        if quiz.done:
+            return Message(f"the quiz is done\n{quiz.summary()}")
+        try:
+            verdict = quiz.answer(answer)
+        except AnswerError as error:
+            return Message(f"{error}\n{self._ask()}")
+        if quiz.position > self.position:        # both answers given: apply the step
+            update = self.steps[self.position]
+            update.parent.grad = update.grad_after
+            self.position += 1
+        return Message(f"{verdict}\n{self._ask()}")
+
+    def quiz(self):
+        """Ask every remaining question in an ``input()`` loop; return the score and the ops missed.
+
+        An empty answer reveals (counted as missed); the end of input
+        (Ctrl-D) stops.  The grads follow the answered steps, as with ``next()``.
+
+        Returns:
+            Message (a str): the summary.
+        """
+        from .quiz import play
+        quiz = self._quiz_here()
+
+        def read(prompt):
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+
+        def say(text):
+            print(text)
+            while self.position < quiz.position:       # a step answered: apply it
+                update = self.steps[self.position]
+                update.parent.grad = update.grad_after
+                self.position += 1
+
+        return Message(play(quiz, read, say))
+
+    def _quiz_here(self):
+        """The quiz, started at the current step if there was none."""
+        if self.quizzing is None:
+            from .quiz import Quiz
+            self.quizzing = Quiz(self.record, self.names)
+            self.quizzing.go_to(self.position)
+        return self.quizzing
+
+    def _ask(self):
+        """The pending question with its step's heading, or the score at the end."""
+        quiz = self.quizzing
+        if quiz.done:
+            return quiz.summary()
+        question = quiz.pending
+        heading = quiz.heading(question) + "\n" if question.kind == "local" else ""
+        return f"{heading}  {question.prompt}   (answer with .answer(...))"
 
     def grads_now(self):
         """Every node's gradient at the current step, from the record (dict Value -> float)."""
@@ -351,6 +440,8 @@ class Stepper:
                 f"<pre>{html_text(said)}</pre></div>")
 
     def __repr__(self):
+        if self.quizzing is not None and self.total:
+            return f"Stepper({self.root_name}), quiz: {self.where()}\n{self._ask()}"
         where = self.where()
         if self.total == 0:
             return (f"Stepper({self.root_name}): {where}; {self.root_name} is a leaf, "
