@@ -417,7 +417,8 @@ def build_parser():
         description="Evaluate an expression of scalars, run backpropagation through it, and print "
                     "the value and the gradient with respect to every variable.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("expression", help='the expression, quoted, e.g. "3*(a + b*c)"')
+    parser.add_argument("expression", nargs="?",
+                        help='the expression, quoted, e.g. "3*(a + b*c)"')
     parser.add_argument("assignments", nargs="*", metavar="NAME=VALUE",
                         help="a value for each variable, e.g. a=5")
     parser.add_argument("--name", default="f", metavar="NAME",
@@ -434,6 +435,15 @@ def build_parser():
                              "local derivatives, and their sum")
     parser.add_argument("--markdown", action="store_true",
                         help="with --explain: Markdown with LaTeX, for notebooks")
+    parser.add_argument("--quiz", action="store_true",
+                        help="predict, then reveal: before each step of the backward pass, type "
+                             "the local derivative, then the parent's new gradient (read from "
+                             "standard input, so a file of answers can be piped in); a page "
+                             "written with --html asks the same questions")
+    parser.add_argument("--quiz-file", metavar="FILE",
+                        help="a teacher's exercise set: one exercise a line, written as on the "
+                             'command line (\'"3*(a + b*c)" a=5 b=3 c=2\'); # starts a comment; '
+                             "each is quizzed in turn and the total score printed")
     parser.add_argument("--max-paths", type=int, default=20, metavar="N",
                         help="with --explain: list at most N paths one by one, grouping them "
                              "beyond that (default: 20)")
@@ -486,6 +496,21 @@ def main(argv=None):
     if arguments.max_paths < 1:
         _say_error("--max-paths must be at least 1")
         return 2
+    if arguments.quiz_file is not None:
+        if arguments.expression is not None:
+            _say_error("--quiz-file holds the expressions: give no expression with it")
+            return 2
+        return _quiz_file(parser, arguments.quiz_file)
+    if arguments.expression is None:
+        parser.error("the following arguments are required: expression")
+    return _run(arguments)
+
+
+def _run(arguments, quizzes=None):
+    """Build the graph of the parsed arguments and report on it; return the exit status.
+
+    ``quizzes``, a list, receives the quiz of a ``--quiz`` run.
+    """
     text = arguments.expression.strip()
     try:
         tree, names = parse_expression(text)
@@ -514,13 +539,15 @@ def main(argv=None):
         return 1
     if root.parents:        # a bare variable keeps its own name
         root.named(arguments.name)
-    return _report(arguments, text, names, variables, root)
+    return _report(arguments, text, names, variables, root, quizzes)
 
 
-def _report(arguments, text, names, variables, root):
+def _report(arguments, text, names, variables, root, quizzes=None):
     """Print the value, the gradients and whatever the flags ask for; write the files.
 
     Everything printed or written reads one record of the backward pass.
+    With ``--quiz`` the learner predicts the steps first: the gradients are
+    printed after the quiz.
     """
     name = arguments.name
     rec = record(root)
@@ -529,6 +556,11 @@ def _report(arguments, text, names, variables, root):
     root.backward()
     at = ", ".join(f"{n} = {format_number(variables[n].data)}" for n in names)
     print(f"{name} = {text} = {format_number(root.data)}" + (f"   at {at}" if at else ""))
+    if arguments.quiz:
+        quiz = _quiz(rec)
+        if quizzes is not None:
+            quizzes.append(quiz)
+        print()
     if not names:
         print("(no variables, so no gradients)")
     for n in names:
@@ -563,7 +595,84 @@ def _report(arguments, text, names, variables, root):
     if arguments.html:
         from .page import write_html
         status = max(status, _write_file("--html", arguments.html, lambda: write_html(
-            rec, arguments.html, title=f"{name} = {text}")))
+            rec, arguments.html, title=f"{name} = {text}", quiz=arguments.quiz)))
+    return status
+
+
+# --- predict, then reveal ------------------------------------------------------------
+
+def _quiz(rec):
+    """Quiz the learner on every step of ``rec``, answers read from standard input; return the Quiz."""
+    from .quiz import TOLERANCE, Quiz, play
+    from .text import expression_of
+    quiz = Quiz(rec)
+    computed = [node for node in rec.order if node.parents]
+    print("the forward pass: " + ", ".join(
+        f"{quiz.names[node]} = {format_number(node.data)}" if quiz.names[node] ==
+        expression_of(node, quiz.names) else
+        f"{quiz.names[node]} = {expression_of(node, quiz.names)} = {format_number(node.data)}"
+        for node in computed))
+    print(f"Predict each step of the backward pass: first the local derivative, then the "
+          f"parent's gradient after the step.  Answers are numbers or arithmetic such as 2*3, "
+          f"right within {TOLERANCE:g} (or {TOLERANCE:.1%} of a value past 1); an empty "
+          f"answer reveals.")
+    stdin = sys.stdin
+    echo = not stdin.isatty()        # answers piped in: show them, so the transcript reads
+
+    def read(prompt):
+        print(prompt, end="", flush=True)
+        line = stdin.readline()
+        if not line:
+            print()
+            return None
+        if echo:
+            print(line.rstrip("\n"))
+        return line.rstrip("\n")
+
+    print(play(quiz, read, print))
+    return quiz
+
+
+def _quiz_file(parser, path):
+    """Quiz every exercise of a teacher's file in turn; print the total. Returns the exit status.
+
+    Each line not blank and not starting with ``#`` is an exercise written as
+    on the command line, its expression quoted: ``"3*(a + b*c)" a=5 b=3 c=2``;
+    ``--name J`` may follow.
+    """
+    import shlex
+    try:
+        with open(path, encoding="utf-8") as file:
+            lines = file.read().splitlines()
+    except OSError as error:
+        _say_error(f"--quiz-file: cannot read {path}: {error.strerror or error}")
+        return 1
+    exercises = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            argv = shlex.split(line)
+            arguments = parser.parse_intermixed_args(argv + ["--quiz"])
+        except (ValueError, SystemExit) as error:
+            _say_error(f"--quiz-file {path}, line {number}: not an exercise ({error}): {line}")
+            return 2
+        if arguments.expression is None:
+            _say_error(f"--quiz-file {path}, line {number}: no expression: {line}")
+            return 2
+        exercises.append((number, arguments))
+    if not exercises:
+        _say_error(f"--quiz-file {path}: no exercises in it")
+        return 2
+    quizzes = []
+    status = 0
+    for count, (number, arguments) in enumerate(exercises, start=1):
+        print(f"=== exercise {count} of {len(exercises)} (line {number}) ===")
+        status = max(status, _run(arguments, quizzes))
+        print()
+    right = sum(quiz.score()[0] for quiz in quizzes)
+    asked = sum(quiz.score()[1] for quiz in quizzes)
+    print(f"=== total: {right} of {asked} right over {len(quizzes)} exercises ===")
     return status
 
 
