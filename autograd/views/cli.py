@@ -502,7 +502,9 @@ def main(argv=None):
             return 2
         return _quiz_file(parser, arguments.quiz_file)
     if arguments.expression is None:
-        parser.error("the following arguments are required: expression")
+        parser.print_usage(sys.stderr)
+        _say_error("the following arguments are required: expression")
+        return 2
     return _run(arguments)
 
 
@@ -672,7 +674,8 @@ def _quiz_file(parser, path):
         print()
     right = sum(quiz.score()[0] for quiz in quizzes)
     asked = sum(quiz.score()[1] for quiz in quizzes)
-    print(f"=== total: {right} of {asked} right over {len(quizzes)} exercises ===")
+    print(f"=== total: {right} of {asked} right over {len(quizzes)} "
+          f"exercise{'s' if len(quizzes) != 1 else ''} ===")
     return status
 
 

@@ -419,7 +419,7 @@ _QUIZ_STYLE = """
 section.frame.quiz-pending g.edge text { visibility: hidden; }
 """
 
-_QUIZ_SCRIPT = """
+_QUIZ_SCRIPT = r"""
 (function () {
   // Predict, then reveal: each backward frame carries its two questions
   // (data-quiz: the right values and what each known mistake would answer),
