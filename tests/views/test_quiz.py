@@ -263,3 +263,11 @@ def test_play_is_the_one_loop(capsys):
     summary = play(Quiz(J), lambda prompt: next(answers), print)
     assert summary == "score: 1 of 2 right (8 not asked)\nmissed: · at step 1"
     assert "  skipped: v.grad = 3" in capsys.readouterr().out
+
+
+def test_cli_quiz_writes_a_quiz_page_too(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    path = tmp_path / "J.html"
+    assert cli.main([*J_ARGS, "--quiz", "--html", str(path)]) == 0
+    assert path.read_text(encoding="utf-8").count("data-quiz=") == 5
+    assert "score: 0 of 0 right (10 not asked)" in capsys.readouterr().out
