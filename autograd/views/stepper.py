@@ -362,10 +362,7 @@ class Stepper:
             verdict = quiz.answer(answer)
         except AnswerError as error:
             return Message(f"{error}\n{self._ask()}")
-        if quiz.position > self.position:        # both answers given: apply the step
-            update = self.steps[self.position]
-            update.parent.grad = update.grad_after
-            self.position += 1
+        self._catch_up()                 # both answers given: the step is applied
         return Message(f"{verdict}\n{self._ask()}")
 
     def quiz(self):
@@ -388,12 +385,16 @@ class Stepper:
 
         def say(text):
             print(text)
-            while self.position < quiz.position:       # a step answered: apply it
-                update = self.steps[self.position]
-                update.parent.grad = update.grad_after
-                self.position += 1
+            self._catch_up()
 
         return Message(play(quiz, read, say))
+
+    def _catch_up(self):
+        """Apply the steps whose questions are all answered, so ``.grad`` follows the quiz."""
+        while self.position < self.quizzing.position:
+            update = self.steps[self.position]
+            update.parent.grad = update.grad_after
+            self.position += 1
 
     def _quiz_here(self):
         """The quiz, started at the current step if there was none."""
