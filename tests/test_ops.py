@@ -355,3 +355,9 @@ def test_every_row_of_the_table_gives_one_local_derivative_per_input():
             ops.check_rules(op)
     assert len(sum_values([Value(1.0)] * 3).local_grads) == 3
     assert len(weighted_sum([Value(1.0)], [Value(2.0)], Value(3.0)).local_grads) == 3
+
+
+def test_max_min_and_abs_pass_nan_on():
+    nan = float("nan")
+    for out in (maximum(Value(nan), 1.0), minimum(1.0, Value(nan)), abs(Value(nan))):
+        assert math.isnan(out.data) and all(math.isnan(g) for g in out.local_grads)
