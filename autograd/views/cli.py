@@ -375,11 +375,17 @@ examples:
       a drawing of the graph, and a web page that steps through the backward pass
   python -m autograd "log(x) / x" x=2 --explain x --markdown
       the same command run as a module; Markdown with LaTeX for a notebook
+  {PROG} "3*(a + b*c)" a=5 b=3 c=2 --quiz
+      predict each step (the local derivative, then the new gradient), answers
+      typed or piped in; a wrong answer that a known mistake gives is named
+  {PROG} --quiz-file exercises.txt
+      a teacher's exercise set: one exercise a line, e.g. "max(a, b)*c" a=2 b=2 c=3
 
 expressions:
   numbers, variables, + - * / ** (** is a power), unary - and +, parentheses,
   and the functions {', '.join(FUNCTIONS)}
-  (leaky_relu takes an optional slope: leaky_relu(x, 0.1)).  Anything else is
+  (max and min take two inputs: max(a, b); leaky_relu takes an optional slope:
+  leaky_relu(x, 0.1)).  Anything else is
   refused.  Give every variable a value as NAME=VALUE.  An expression that
   starts with '-' must follow '--':  {PROG} -- "-a*b" a=1 b=2
 
@@ -614,10 +620,10 @@ def _quiz(rec):
         expression_of(node, quiz.names) else
         f"{quiz.names[node]} = {expression_of(node, quiz.names)} = {format_number(node.data)}"
         for node in computed))
-    print(f"Predict each step of the backward pass: first the local derivative, then the "
-          f"parent's gradient after the step.  Answers are numbers or arithmetic such as 2*3, "
-          f"right within {TOLERANCE:g} (or {TOLERANCE:.1%} of a value past 1); an empty "
-          f"answer reveals.")
+    print("Predict each step of the backward pass: first the local derivative, then the "
+          "parent's gradient after the step.")
+    print(f"Answers are numbers or arithmetic such as 2*3, right within {TOLERANCE:g} (or "
+          f"{TOLERANCE:.1%} of a value past 1); an empty answer reveals the step.")
     stdin = sys.stdin
     echo = not stdin.isatty()        # answers piped in: show them, so the transcript reads
 

@@ -399,6 +399,8 @@ _QUIZ_PANEL = """
 <button id="check" type="button">Check</button>
 </p>
 <ul id="verdicts"></ul>
+<p class="note">Type numbers or arithmetic such as 2*3 (+ &minus; * / ** and brackets); an answer
+is right within 0.001, or within 0.1% of a value larger than 1.</p>
 </div>
 <p id="score" aria-live="polite"></p>
 """
@@ -415,6 +417,7 @@ _QUIZ_STYLE = """
 #verdicts li.wrong { color: #b3261e; }
 #verdicts li.mistake { color: #7a3b63; padding-left: 1.5em; }
 #score { font-weight: bold; }
+#quiz .note { margin: 6px 0 0; color: var(--muted); font-size: 0.85rem; }
 /* While a step waits for its answers, the arrows' local derivatives are not shown. */
 section.frame.quiz-pending g.edge text { visibility: hidden; }
 """

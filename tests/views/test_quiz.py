@@ -204,7 +204,7 @@ def test_cli_quiz_reads_its_answers_from_standard_input():
     assert lines[:2] == ["J = 3*(a + b*c) = 33   at a = 5, b = 3, c = 2",
                          "the forward pass: b·c = 6, a + b·c = 11, J = 3·(a + b·c) = 33"]
     assert "dJ/da = 3" not in lines[:lines.index("score: 6 of 10 right")]   # predicted first
-    assert lines[3:7] == ["step 1 of 5: the edge from a + b·c into J = 3·(a + b·c)",
+    assert lines[4:8] == ["step 1 of 5: the edge from a + b·c into J = 3·(a + b·c)",
                           "  ∂J/∂(a + b·c) = ? 3",
                           "  right: ∂J/∂(a + b·c) = 3",
                           "  (a + b·c).grad after this step = ? 3"]
