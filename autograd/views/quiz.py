@@ -179,6 +179,8 @@ def questions(rec, names):
       the parent already held a gradient (``update.gathers``);
     * for a product (a row whose gate swaps), the input's own value instead
       of the other input's;
+    * for max or min (a row whose gate routes), the gradient sent to the
+      wrong input, or all of it to one input at a tie (where it is split);
     * dropped the minus sign of a negative local derivative (subtraction, division);
     * forgot to multiply by the upstream gradient: ``before + local``;
     * the local derivative of the wrong edge: another input of the same
@@ -211,7 +213,22 @@ def questions(rec, names):
         swaps = child.op.gate == "swaps" and len(child.parents) == 2
         other_input = child.parents[1 - update.slot] if swaps else None
 
-        local_mistakes = []
+        # A max or min gate: the whole gradient to the wrong input, or all of it at a tie.
+        routes = []
+        if child.op.gate == "routes":
+            gate = f"the {child.op.symbol.strip()} gate"
+            if local == 1:
+                routes.append((0.0, f"{gate} routes the upstream gradient to the input it "
+                                    f"chose, {parent_name}: {rule} {shows}"))
+            elif local == 0:
+                routes.append((1.0, f"{gate} routes the upstream gradient to the input it "
+                                    f"chose, and that is the other one: {rule} {shows}"))
+            else:
+                routes += [(value, f"at a tie {gate} splits the upstream gradient evenly, "
+                                   f"{format_number(local)} to each input, as PyTorch does: "
+                                   f"{rule} {shows}") for value in (1.0, 0.0)]
+
+        local_mistakes = list(routes)
         if swaps:
             value = format_number(other_input.data)
             shown = value if names[other_input] == value else f"{names[other_input]} = {value}"
@@ -226,7 +243,7 @@ def questions(rec, names):
                                            f"{rule} {shows}")))
         asked.append(Question(number, update, LOCAL, derivative, local, local_mistakes))
 
-        grad_mistakes = []
+        grad_mistakes = [(before + upstream * value, text) for value, text in routes]
         if update.gathers:
             grad_mistakes.append((contribution, (
                 f"overwrote instead of adding at a fork: {parent_name} already held "

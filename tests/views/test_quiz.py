@@ -150,6 +150,18 @@ def test_max_routes_and_the_quiz_knows_its_tie():
     quiz = Quiz((maximum(a, b) * 3).named("y"))
     quiz.index = 2                       # ∂max(a, b)/∂a at a tie: PyTorch's 1/2
     assert quiz.pending.right == 0.5 and quiz.answer("1/2").right
+    assert quiz.answer("3").mistake == (     # all of the upstream 3 to a
+        "at a tie the max gate splits the upstream gradient evenly, 0.5 to each input, as "
+        "PyTorch does: ∂max(a, b)/∂a = 1 if a > b, 0 if a < b, ½ at a tie (step 2 shows the rule)")
+
+
+def test_max_routes_to_the_chosen_input_only():
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    y = (maximum(a, b) * 3).named("y")
+    assert _diagnosis(y, 2, "1").startswith(
+        "the max gate routes the upstream gradient to the input it chose, and that is the other one")
+    assert _diagnosis(y, 5, "0").startswith(
+        "the max gate routes the upstream gradient to the input it chose, b")
 
 
 # --- in the stepper -----------------------------------------------------------------------
