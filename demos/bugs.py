@@ -123,9 +123,11 @@ class MicroValue:
     __rmul__ = __mul__
 
     def log(self):
+        """Natural log; local derivative 1/x."""
         return type(self)(math.log(self.data), (self,), (1 / self.data,), "log")
 
     def sigmoid(self):
+        """1 / (1 + e^-x); local derivative σ(1 − σ)."""
         s = 1 / (1 + math.exp(-self.data))
         return type(self)(s, (self,), (s * (1 - s),), "sigmoid")
 
