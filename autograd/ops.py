@@ -35,7 +35,7 @@ __all__ = [
     "Op", "OPS", "OpRuleError", "check_rules", "wrong_local_grads",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
     "RELU", "MAX", "MIN", "ABS", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
-    "log", "GATES",
+    "log", "number_of", "GATES",
 ]
 
 
@@ -222,6 +222,15 @@ def check_rules(op):
 
 # --- helpers that work on floats and on Values alike --------------------------
 
+def number_of(x):
+    """The number a float is, or a Value holds (its ``data``): for tests such as ``x == 0`` in a rule.
+
+    >>> number_of(2.5)
+    2.5
+    """
+    return x.data if hasattr(x, "data") else x
+
+
 def log(x):
     """Natural log of a float (``math.log``) or a Value (``Value.log``)."""
     return x.log() if hasattr(x, "log") else math.log(x)
@@ -300,15 +309,16 @@ def _slope_power(x, y):
 # out = x ** y, both Values (or a number base: 2 ** x, whose base is a constant leaf).
 # ∂out/∂y = x^y · ln x is undefined for x < 0 (the log of a negative number);
 # like PyTorch we record nan there rather than refuse a valid forward pass.
-# At x = 0 the limit of x^y · ln x is 0 for y > 0.
+# At x = 0 the limit of x^y · ln x is 0 for y > 0.  The tests against 0 read
+# number_of(x): on a Value (a derivative of a derivative) "==" is identity, not data.
 def _pow_grads(x, y, out):
-    if x == 0 and y < 1:
+    if number_of(x) == 0 and y < 1:
         d_base = math.inf if y > 0 else 0.0   # the slope of x^y at 0 for 0 < y < 1 is vertical
     else:
         d_base = y * _slope_power(x, y - 1)
     if x > 0:
         d_exponent = out * log(x)
-    elif x == 0:
+    elif number_of(x) == 0:
         d_exponent = 0.0
     else:
         d_exponent = math.nan
@@ -335,8 +345,14 @@ def power_by(n):
 
     # n · x^(n-1); at x = 0 with n < 1 the forward pass has already refused
     # negative n, and 0 < n < 1 has an infinite slope, which we report as inf.
+    # (number_of(x): on a Value, "==" is identity, not a comparison of data.)
+    # x^0 = 1 is a constant: its slope is 0 everywhere, not 0 · x^-1, which is
+    # nan where x^-1 overflows (x = 5e-324); x^0 is what the second derivative
+    # of x^2 differentiates.
     def local_grads(x, out):
-        if x == 0 and n < 1:
+        if n == 0:
+            return (0.0,)
+        if number_of(x) == 0 and n < 1:
             return (math.inf if n > 0 else 0.0,)
         return (n * _slope_power(x, n - 1),)
 
@@ -415,11 +431,21 @@ def _max(a, b):
         return math.nan
     return a if a >= b else b
 def _max_grads(a, b, out):
-    if a == b:
-        return (0.5, 0.5)
-    if a > b:
+    return _routed(number_of(a), number_of(b))
+
+
+def _routed(first, second):
+    """The local derivatives of max(first, second): 1 to the larger, 0 to the other, ½ each at a tie.
+
+    Takes numbers (number_of: a rule may be given Values, whose "==" is identity).
+    """
+    if first > second:
         return (1.0, 0.0)
-    return (0.0, 1.0) if a < b else (math.nan, math.nan)
+    if first < second:
+        return (0.0, 1.0)
+    if first == second:
+        return (0.5, 0.5)
+    return (math.nan, math.nan)          # a nan input
 MAX = Op("max", _max, _max_grads, "{out} = max({0}, {1})",
          ("∂{out}/∂{0} = 1 if {0} > {1}, 0 if {0} < {1}, ½ at a tie",
           "∂{out}/∂{1} = 1 if {1} > {0}, 0 if {1} < {0}, ½ at a tie"), 2,
@@ -432,11 +458,7 @@ def _min(a, b):
         return math.nan
     return a if a <= b else b
 def _min_grads(a, b, out):
-    if a == b:
-        return (0.5, 0.5)
-    if a < b:
-        return (1.0, 0.0)
-    return (0.0, 1.0) if a > b else (math.nan, math.nan)
+    return _routed(-number_of(a), -number_of(b))      # min(a, b) = −max(−a, −b)
 MIN = Op("min", _min, _min_grads, "{out} = min({0}, {1})",
          ("∂{out}/∂{0} = 1 if {0} < {1}, 0 if {0} > {1}, ½ at a tie",
           "∂{out}/∂{1} = 1 if {1} < {0}, 0 if {1} > {0}, ½ at a tie"), 2,
@@ -447,6 +469,7 @@ MIN = Op("min", _min, _min_grads, "{out} = min({0}, {1})",
 # gradient is sign(x) with sign(0) = 0) we use the subgradient 0 there.
 def _abs(x): return abs(x)
 def _abs_grads(x, out):
+    x = number_of(x)         # on a Value (a derivative of a derivative) "==" is identity
     if x == 0:
         return (0.0,)
     if x > 0:

@@ -263,7 +263,29 @@ class Value:
 
     # --- the backward pass -----------------------------------------------------
 
-    def backward(self):
+    def detach(self):
+        """A new leaf with the same data, cut from the graph (PyTorch's ``detach``, JAX's ``stop_gradient``).
+
+        Whatever is built from the copy treats it as a constant: no gradient
+        flows back through it to the nodes that made ``self``.  It keeps the
+        label; it is an input (a leaf made by hand) unless ``self`` was a leaf
+        already, whose role it keeps.
+
+        Returns:
+            Value, with no parents and grad 0.0.
+
+        >>> x = Value(3.0, "x")
+        >>> y = x * x.detach()          # d/dx of x·(x as a constant) = 3, not 2x = 6
+        >>> y.backward()
+        >>> x.grad, x.detach().parents
+        (3.0, ())
+        """
+        copy = Value(self.data, self.label)
+        if not self.parents:
+            copy.role = self.role
+        return copy
+
+    def backward(self, create_graph=False):
         """Compute d(self)/d(node) for every node self depends on, into ``node.grad``.
 
         Sorts the graph in topological order (iteratively: a chain a million
@@ -278,10 +300,21 @@ class Value:
         accumulate, as in PyTorch, so call ``zero_grad()`` (or set
         ``leaf.grad = 0.0``) between steps of training.
 
+        Args:
+            create_graph: if True, the backward pass is itself recorded as
+                Values (as in PyTorch): every ``grad`` becomes a Value, a node
+                that can be differentiated again.  Read its number with
+                ``node.grad.data``.  Leaves accumulate
+                exactly as without it.  See :func:`autograd.higher.backward_graph`.
+
         Returns:
             None.
         """
-        sweep(self)
+        if create_graph:
+            from .higher import backward_graph   # higher.py builds Values: imported late
+            backward_graph(self)
+        else:
+            sweep(self)
 
 
 def _data_of(other):

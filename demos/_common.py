@@ -1,9 +1,10 @@
 """Helpers shared by the demos: headings, wrapped sentences, and the optional libraries."""
 
 import importlib
+import os
 import textwrap
 
-__all__ = ["heading", "banner", "say", "require", "DEFAULT_OUT_DIR"]
+__all__ = ["heading", "banner", "say", "require", "save_png", "DEFAULT_OUT_DIR"]
 
 DEFAULT_OUT_DIR = "chainrule-out"
 """Where demos write files unless told otherwise (``--out``)."""
@@ -72,3 +73,28 @@ def banner(number, title, source):
     print("=" * 80)
     print(f"{number}. {title}  (notes: {source})")
     print("=" * 80)
+
+
+def save_png(figure, path, dpi=110):
+    """Save a matplotlib figure as a PNG at ``path``, all of it or nothing, and close it.
+
+    matplotlib writes in place, so the picture goes to a file beside the
+    target first (flushed to disk), then replaces it whole (``os.replace``).
+
+    Returns:
+        path.
+    """
+    import matplotlib.pyplot as plt
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    partial = os.path.join(directory, f".{os.path.basename(path)}.partial.png")
+    try:
+        figure.savefig(partial, dpi=dpi, format="png")
+        with open(partial, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(partial, path)
+    finally:
+        plt.close(figure)
+        if os.path.exists(partial):
+            os.remove(partial)
+    return path

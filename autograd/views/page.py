@@ -108,7 +108,7 @@ def write_html(root, path, *, title=None, constants=False, quiz=False):
     if quiz:
         _add_questions(rec, names, frames)
     notes = glossary(rec.order, names, shown)
-    return draw.write_atomically(path, _page(title, frames, notes, quiz))
+    return draw.write_atomically(path, _page(title, frames, notes, quiz=quiz))
 
 
 def _add_questions(rec, names, frames):
@@ -311,6 +311,7 @@ _SCRIPT = """
   var play = document.getElementById("play");
   var forwardCount = frames.filter(function (f) { return f.dataset.phase === "forward"; }).length;
   var backwardCount = frames.filter(function (f) { return f.dataset.phase === "backward"; }).length;
+  var tangentCount = frames.filter(function (f) { return f.dataset.phase === "tangent"; }).length;
   var index = 0;
   var timer = null;
 
@@ -320,6 +321,9 @@ _SCRIPT = """
       return "forward pass: node " + (Number(frame.dataset.index) + 1) + " of " + forwardCount;
     }
     if (p === "start") { return "backward pass: start"; }
+    if (p === "seed") { return "forward mode: start"; }
+    if (p === "tangent") { return "forward mode: edge " + frame.dataset.step + " of " + tangentCount; }
+    if (p === "tangents") { return "forward mode: done"; }
     if (p === "backward") {
       return "backward pass: edge " + frame.dataset.step + " of " + backwardCount;
     }
@@ -601,7 +605,12 @@ _QUIZ_SCRIPT = r"""
 """
 
 
-def _page(title, pictures, notes, quiz=False):
+_BACKWARD_INTRO = ("First the forward pass computes each value from its inputs; then the "
+                   "backward pass sends gradients back along every edge: parent.grad += "
+                   "upstream gradient × local derivative.")
+
+
+def _page(title, pictures, notes, intro=_BACKWARD_INTRO, quiz=False):
     frames = "\n".join(_frame_html(i, picture) for i, picture in enumerate(pictures))
     first = pictures[0]
     glossary_html = "".join(f"<li>{html_text(line)}</li>" for line in notes)
@@ -617,8 +626,7 @@ def _page(title, pictures, notes, quiz=False):
 <body>
 <header>
 <h1>{html_text(title)}</h1>
-<p>First the forward pass computes each value from its inputs; then the backward pass sends
-gradients back along every edge: parent.grad += upstream gradient × local derivative.</p>
+<p>{html_text(intro)}</p>
 {glossary_html}
 </header>
 <div id="controls">
