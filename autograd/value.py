@@ -212,13 +212,27 @@ class Value:
         """Logistic sigmoid 1 / (1 + e^-x), in (0, 1); never overflows."""
         return _unary(ops.SIGMOID, self)
 
-    def relu(self):
-        """max(0, self); the local derivative at 0 is taken as 0.  relu(nan) is nan."""
-        return _unary(ops.RELU, self)
+    def relu(self, grad_at_zero=0.0):
+        """max(0, self); the local derivative at the kink 0 is ``grad_at_zero``.
+
+        0 by default, as in PyTorch; the notes (``003_*``) also allow 0.5.
+        Raises ValueError for a ``grad_at_zero`` outside [0, 1].  relu(nan) is nan.
+        """
+        if grad_at_zero == 0.0:
+            return _unary(ops.RELU, self)
+        return _unary(ops.relu_with(_to_float(grad_at_zero, "relu(grad_at_zero)")), self)
 
     def leaky_relu(self, slope=0.01):
-        """self if self > 0 else slope·self (slope a number, default 0.01)."""
+        """self if self > 0 else slope·self (slope a number; default 0.01, PyTorch's; the notes use 0.1)."""
         return _unary(ops.leaky_relu_with(_to_float(slope, "leaky_relu(slope)")), self)
+
+    def softplus(self):
+        """ln(1 + e^self), a smooth ReLU whose derivative is σ(self); never overflows."""
+        return _unary(ops.SOFTPLUS, self)
+
+    def step(self):
+        """The perceptron's step: 1 if self > 0 else 0.  Its local derivative is 0 everywhere."""
+        return _unary(ops.STEP, self)
 
     def max(self, other):
         """max(self, other), other a Value or a number: routes the gradient to the larger one.

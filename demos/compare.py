@@ -34,7 +34,7 @@ from collections import namedtuple
 from autograd import Value, no_grad, topological_order
 from autograd.higher import grad
 
-from ._common import DEFAULT_OUT_DIR, heading, require, save_png, say
+from ._common import DEFAULT_OUT_DIR, heading, require, save_figure, say
 
 __all__ = ["to_sympy", "sympy_functions", "SwellRow", "swell_table", "DifferenceRow",
            "finite_differences", "exact_derivative", "plot_errors", "compare_expression",
@@ -69,8 +69,11 @@ def sympy_functions():
         "log": sp.log,
         "tanh": sp.tanh,
         "sigmoid": lambda x: 1 / (1 + sp.exp(-x)),
-        "relu": _piecewise_linear(sp, 0),
+        # relu(x, 0.5) sets ReLU'(0), not a slope: the function is max(0, x) either way.
+        "relu": lambda x, *grad_at_zero: sp.Piecewise((x, x > 0), (0, True)),
         "leaky_relu": _piecewise_linear(sp, sp.Rational(1, 100)),
+        "softplus": lambda x: sp.log(1 + sp.exp(x)),
+        "step": lambda x: sp.Piecewise((1, x > 0), (0, True)),
         "max": sp.Max,
         "min": sp.Min,
         "abs": sp.Abs,
@@ -243,7 +246,7 @@ def plot_errors(rows, automatic_error, path, title, notes_h=0.001):
     axes.legend(loc="upper center", fontsize=8)
     axes.grid(True, which="major", linewidth=0.3)
     figure.tight_layout()
-    return save_png(figure, path)
+    return save_figure(figure, path, dpi=110)
 
 
 def _print_differences(rows, every=4):

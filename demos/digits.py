@@ -10,7 +10,8 @@ minibatches of 32 and the Adam optimiser.  Every weight's gradient comes from
 the same scalar backward() as J = 3(a + b·c).
 
 Run it with ``python -m demos.digits`` (``--epochs``; ``--quick`` for a
-one-epoch run on a few hundred images).
+one-epoch run on a few hundred images; ``--html PATH`` for the training
+page of :mod:`demos.digits_page`).
 """
 
 import argparse
@@ -22,6 +23,7 @@ import nn
 from autograd import no_grad
 
 from ._common import require, say
+from .gradient_health import layer_gradient_sizes
 
 __all__ = ["EPOCHS", "DigitsResult", "load_digits_split", "evaluate", "train_digits", "report", "main"]
 
@@ -74,7 +76,7 @@ def evaluate(model, inputs, labels):
 
 
 def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden=HIDDEN, seed=0,
-                 progress=True, log=print):
+                 progress=True, log=print, recorder=None):
     """Train ``MLP(64, [hidden, 10])`` on the digits and measure it on the held-out quarter.
 
     Each minibatch: forward pass (one graph for the whole batch), the mean
@@ -87,6 +89,9 @@ def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden
         seed: seeds the weights and the shuffling, so a run reproduces.
         progress: show a tqdm progress bar over minibatches (on stderr).
         log: a function of one str for the per-epoch lines, or None.
+        recorder: None, or a function called after each epoch with (epoch,
+            model, the epoch's mean loss, each layer's mean |dL/dw| averaged
+            over the epoch's minibatches).
 
     Returns:
         DigitsResult.
@@ -107,16 +112,21 @@ def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden
         batches = [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
         if progress:
             batches = tqdm(batches, desc=f"epoch {epoch}/{epochs}", unit="batch", leave=False)
-        losses = []
+        losses, gradient_sizes = [], []
         for batch in batches:
             loss = nn.cross_entropy([model(train_x[i]) for i in batch], [train_y[i] for i in batch])
             model.zero_grad()
             loss.backward()
+            if recorder is not None:
+                gradient_sizes.append(layer_gradient_sizes(model))
             optimizer.step()
             losses.append(loss.data)
             if progress:
                 batches.set_postfix(loss=f"{loss.data:.3f}", refresh=False)
         epoch_losses.append(sum(losses) / len(losses))
+        if recorder is not None:
+            recorder(epoch, model, epoch_losses[-1],
+                     [sum(column) / len(column) for column in zip(*gradient_sizes)])
         if log is not None:
             log(f"epoch {epoch}/{epochs}: mean training loss {epoch_losses[-1]:.4f}")
     training_seconds = time.perf_counter() - started
@@ -150,9 +160,20 @@ def main(argv=None):
                         help=f"passes over the training images (default {EPOCHS})")
     parser.add_argument("--quick", action="store_true",
                         help=f"one epoch on {QUICK_TRAIN_IMAGES} images, for a fast check")
+    parser.add_argument("--html", default=None,
+                        help="write the training page (a frame per epoch) to this HTML file")
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
+    if args.html:
+        from .digits_page import write_html    # the page needs graphviz and NumPy; plain runs do not
+        epochs = 1 if args.quick else args.epochs
+        say(f"Training MLP(64, [{HIDDEN}, 10]) for {epochs} epoch{'s' if epochs != 1 else ''} and "
+            "recording each one for the training page.")
+        _, result = write_html(args.html, epochs, QUICK_TRAIN_IMAGES if args.quick else None)
+        print(f"test accuracy: {result.test_accuracy:.1%} ({result.n_test} held-out images)")
+        print(f"training page saved to {args.html}")
+        return
     report(args.epochs, args.quick)
 
 

@@ -23,7 +23,7 @@ import os
 from autograd import Value
 from autograd.higher import derivatives, grad, hessian
 
-from ._common import DEFAULT_OUT_DIR, heading, require, save_png, say
+from ._common import DEFAULT_OUT_DIR, heading, require, save_figure, say
 
 __all__ = ["quartic", "valley", "newton_1d", "descent_1d", "newton_2d", "descent_2d",
            "tanh_derivatives", "plot_tanh_derivatives", "save_gradient_graph", "show", "main"]
@@ -156,7 +156,7 @@ def plot_tanh_derivatives(path, order=4):
                    "(create_graph=True)", fontsize=10)
     axes.legend(loc="upper left", fontsize=9)
     figure.tight_layout()
-    return save_png(figure, path)
+    return save_figure(figure, path, dpi=110)
 
 
 def save_gradient_graph(path, x=0.5):
