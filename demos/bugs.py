@@ -418,7 +418,7 @@ def show(lab):
             print()
             right, stale = train_neuron(zero_grad=True), train_neuron(zero_grad=False)
             print("  three steps of gradient descent on the neuron, learning rate 1:")
-            print("  step   with zero_grad(): w, b, loss           without: w, b, loss")
+            print(f"  step   {'with zero_grad(): w, b, loss':<36}without: w, b, loss")
             for step, (good, bad) in enumerate(zip(right, stale)):
                 print(f"  {step:>4}   " + f"{', '.join(format_number(x) for x in good):<36}"
                       + ", ".join(format_number(x) for x in bad))
