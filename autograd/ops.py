@@ -38,12 +38,23 @@ import operator
 __all__ = [
     "Op", "OPS", "OpRuleError", "check_rules", "wrong_local_grads",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
-    "RELU", "SOFTPLUS", "STEP", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with", "relu_with",
-    "log", "number_of",
+    "RELU", "SOFTPLUS", "STEP", "MAX", "MIN", "ABS", "SUM", "WEIGHTED_SUM", "power_by",
+    "leaky_relu_with", "relu_with", "log", "number_of", "GATES",
 ]
 
 
 NOTATIONS = ("infix", "prefix", "power", "call")
+
+GATES = ("distributes", "swaps", "routes")
+"""The gates' patterns (CS231n's names) a row may have: what the backward pass does at that op.
+
+* ``"distributes"``: every input's local derivative is 1, so each input gets
+  the upstream gradient unchanged (add, sum);
+* ``"swaps"``: each input's local derivative is the other input, so each
+  gets the other input times the upstream gradient (mul);
+* ``"routes"``: the chosen input's local derivative is 1 and the other's 0,
+  so the upstream gradient goes to one input only (max, min).
+"""
 
 
 class OpRuleError(TypeError):
@@ -79,6 +90,9 @@ class Op(str):
         rule_of_slot: for an n-ary op whose inputs fall into groups
             (weights, inputs, bias), ``rule_of_slot(slot, n_inputs)``
             gives the template for that input.
+        gate: the op's pattern in the backward pass, one of :data:`GATES`
+            (``"distributes"``, ``"swaps"``, ``"routes"``), or ``None`` when
+            it has none of them; step sentences and the quiz name it.
         sympy: the forward rule for SymPy, ``sympy(sp, *inputs)`` with ``sp``
             the sympy module (passed in: the engine imports only the standard
             library) and SymPy expressions as inputs.  A kink is a
@@ -89,8 +103,8 @@ class Op(str):
 
     >>> MUL, MUL.formula, MUL.derivatives
     ('*', '{out} = {0}·{1}', ('∂{out}/∂{0} = {1}', '∂{out}/∂{1} = {0}'))
-    >>> MUL.notation, MUL.symbol, EXP.notation
-    ('infix', '·', 'call')
+    >>> MUL.notation, MUL.symbol, EXP.notation, MUL.gate, EXP.gate
+    ('infix', '·', 'call', 'swaps', None)
     >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
     (6.0, (2.0, 3.0))
 
@@ -102,9 +116,11 @@ class Op(str):
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, rule_of_slot=None, sympy=None):
+                notation="call", symbol=None, rule_of_slot=None, gate=None, sympy=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
+        if gate is not None and gate not in GATES:
+            raise ValueError(f"Op {name!r}: gate must be one of {GATES} or None, got {gate!r}")
         op = super().__new__(cls, name)
         op.forward = forward
         op.local_grads = local_grads
@@ -114,6 +130,7 @@ class Op(str):
         op.notation = notation
         op.symbol = name if symbol is None else symbol
         op.rule_of_slot = rule_of_slot
+        op.gate = gate
         op.sympy = sympy
         if arity is not None:
             if len(op.derivatives) != arity:
@@ -239,7 +256,8 @@ def log(x):
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
 ADD = Op("+", _add, _add_grads, "{out} = {0} + {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = 1"), 2,
-         notation="infix", symbol=" + ", sympy=lambda sp, a, b: a + b)
+         notation="infix", symbol=" + ", gate="distributes",
+         sympy=lambda sp, a, b: a + b)
 
 # out = a - b
 def _sub(a, b): return a - b
@@ -251,7 +269,8 @@ SUB = Op("-", _sub, _sub_grads, "{out} = {0} − {1}", ("∂{out}/∂{0} = 1", "
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
 MUL = Op("*", _mul, _mul_grads, "{out} = {0}·{1}", ("∂{out}/∂{0} = {1}", "∂{out}/∂{1} = {0}"), 2,
-         notation="infix", symbol="·", sympy=lambda sp, a, b: a * b)
+         notation="infix", symbol="·", gate="swaps",
+         sympy=lambda sp, a, b: a * b)
 
 
 # out = a / b; the derivative reuses out = a/b: ∂out/∂b = -a/b² = -out/b
@@ -483,6 +502,67 @@ STEP = Op("step", _step, _step_grads, "{out} = 1 if {0} > 0 else 0",
           sympy=lambda sp, x: sp.Piecewise((1, x > 0), (0, True)))
 
 
+# out = max(a, b) routes the upstream gradient to the larger input; the other
+# gets 0.  At a tie (a == b) there is no derivative; like PyTorch
+# (torch.maximum, torch.max(a, b)) we split the gradient evenly: 1/2 each.
+# NaN in gives NaN out, as in torch.maximum, with nan slopes.
+def _max(a, b):
+    if a != a or b != b:
+        return math.nan
+    return a if a >= b else b
+def _max_grads(a, b, out):
+    return _routed(number_of(a), number_of(b))
+
+
+def _routed(first, second):
+    """The local derivatives of max(first, second): 1 to the larger, 0 to the other, ½ each at a tie.
+
+    Takes numbers (number_of: a rule may be given Values, whose "==" is identity).
+    """
+    if first > second:
+        return (1.0, 0.0)
+    if first < second:
+        return (0.0, 1.0)
+    if first == second:
+        return (0.5, 0.5)
+    return (math.nan, math.nan)          # a nan input
+MAX = Op("max", _max, _max_grads, "{out} = max({0}, {1})",
+         ("∂{out}/∂{0} = 1 if {0} > {1}, 0 if {0} < {1}, ½ at a tie",
+          "∂{out}/∂{1} = 1 if {1} > {0}, 0 if {1} < {0}, ½ at a tie"), 2,
+         notation="call", symbol="max", gate="routes",
+         # For SymPy the tie is its own branch, (a + b)/2: equal to both there, slope ½ each.
+         sympy=lambda sp, a, b: sp.Piecewise((a, a > b), (b, a < b), ((a + b) / 2, True)))
+
+
+# out = min(a, b): routes to the smaller input; at a tie 1/2 each (torch.minimum).
+def _min(a, b):
+    if a != a or b != b:
+        return math.nan
+    return a if a <= b else b
+def _min_grads(a, b, out):
+    return _routed(-number_of(a), -number_of(b))      # min(a, b) = −max(−a, −b)
+MIN = Op("min", _min, _min_grads, "{out} = min({0}, {1})",
+         ("∂{out}/∂{0} = 1 if {0} < {1}, 0 if {0} > {1}, ½ at a tie",
+          "∂{out}/∂{1} = 1 if {1} < {0}, 0 if {1} > {0}, ½ at a tie"), 2,
+         notation="call", symbol="min", gate="routes",
+         sympy=lambda sp, a, b: sp.Piecewise((a, a < b), (b, a > b), ((a + b) / 2, True)))
+
+
+# out = |x|.  The kink at 0 has no derivative; like PyTorch (torch.abs, whose
+# gradient is sign(x) with sign(0) = 0) we use the subgradient 0 there.
+def _abs(x): return abs(x)
+def _abs_grads(x, out):
+    x = number_of(x)         # on a Value (a derivative of a derivative) "==" is identity
+    if x == 0:
+        return (0.0,)
+    if x > 0:
+        return (1.0,)
+    return (-1.0,) if x < 0 else (math.nan,)
+ABS = Op("abs", _abs, _abs_grads, "{out} = |{0}|", ("∂{out}/∂{0} = sign({0}) (0 at {0} = 0)",), 1,
+         notation="call", symbol="abs",
+         sympy=lambda sp, x: sp.Piecewise((x, x > 0), (-x, x < 0), (0, True)))
+
+
 @functools.lru_cache(maxsize=64)
 def leaky_relu_with(slope):
     """The row for leaky ReLU, ``out = x if x > 0 else slope·x``.
@@ -521,6 +601,7 @@ def _sum(*xs):
         return functools.reduce(operator.add, xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
 SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1",), None, symbol="Σ",
+         gate="distributes",
          sympy=lambda sp, *xs: sp.Add(*xs))
 
 
@@ -555,6 +636,6 @@ WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i 
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
-                         RELU, SOFTPLUS, STEP, SUM, WEIGHTED_SUM)}
+                         RELU, SOFTPLUS, STEP, MAX, MIN, ABS, SUM, WEIGHTED_SUM)}
 """The fixed rows by name; ``power_by(n)``, ``leaky_relu_with(slope)`` and
 ``relu_with(grad_at_zero)`` make the parametrised ones."""

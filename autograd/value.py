@@ -7,7 +7,7 @@ from . import anomaly, ops
 from .backward import sweep
 from .grad_mode import NOT_RECORDING, RECORDING, current_mode
 
-__all__ = ["Value", "sum_values", "weighted_sum", "NeuronRole"]
+__all__ = ["Value", "sum_values", "weighted_sum", "maximum", "minimum", "NeuronRole"]
 
 # Roles of a node, used by drawings (parameters look different from inputs).
 INPUT, PARAMETER, CONSTANT, RESULT = "input", "parameter", "constant", "result"
@@ -234,6 +234,31 @@ class Value:
     def step(self):
         """The perceptron's step: 1 if self > 0 else 0.  Its local derivative is 0 everywhere."""
         return _unary(ops.STEP, self)
+
+    def max(self, other):
+        """max(self, other), other a Value or a number: routes the gradient to the larger one.
+
+        At a tie each gets half the upstream gradient, as in PyTorch's
+        ``torch.maximum``.
+
+        >>> a, b = Value(2.0, "a"), Value(5.0, "b")
+        >>> y = a.max(b); y.backward()
+        >>> y.data, a.grad, b.grad
+        (5.0, 0.0, 1.0)
+        """
+        return _binary(ops.MAX, self, _operand(other, ops.MAX, self))
+
+    def min(self, other):
+        """min(self, other), other a Value or a number: routes the gradient to the smaller one (½ each at a tie)."""
+        return _binary(ops.MIN, self, _operand(other, ops.MIN, self))
+
+    def abs(self):
+        """|self|; the local derivative is sign(self), taken as 0 at 0 (as PyTorch's ``torch.abs``)."""
+        return _unary(ops.ABS, self)
+
+    def __abs__(self):
+        """``abs(v)``: the same as ``v.abs()``."""
+        return _unary(ops.ABS, self)
 
     # --- comparisons of data (equality stays identity, see the class docstring) ----
 
@@ -502,6 +527,44 @@ def sum_values(values):
     if anchor is None:
         raise TypeError("sum_values needs at least one Value among its numbers")
     return _apply(ops.SUM, tuple(_operand(v, ops.SUM, anchor) for v in values))
+
+
+def _pair(op, x, y):
+    """Two operands, at least one a Value, as Values (a number becomes a constant leaf)."""
+    anchor = x if isinstance(x, Value) else y
+    if not isinstance(anchor, Value):
+        raise TypeError(f"{op} needs at least one Value, got {type(x).__name__} {x!r} and "
+                        f"{type(y).__name__} {y!r}; for numbers use Python's own {op}()")
+    return _operand(x, op, anchor), _operand(y, op, anchor)
+
+
+def maximum(x, y):
+    """max(x, y) as a node of the graph, x and y Values or numbers (at least one a Value).
+
+    Named as in PyTorch and NumPy (``torch.maximum``).  The gradient goes to
+    the larger input, and the other gets 0; at a tie (x == y) each gets half,
+    as in PyTorch.
+
+    Raises:
+        TypeError: if neither is a Value.
+
+    >>> a = Value(3.0, "a")
+    >>> y = maximum(a, 3); y.backward()
+    >>> y.data, a.grad
+    (3.0, 0.5)
+    """
+    return _binary(ops.MAX, *_pair(ops.MAX, x, y))
+
+
+def minimum(x, y):
+    """min(x, y) as a node of the graph, x and y Values or numbers; at a tie each gets half the gradient.
+
+    >>> a = Value(-2.0, "a")
+    >>> y = minimum(0, a); y.backward()
+    >>> y.data, a.grad
+    (-2.0, 1.0)
+    """
+    return _binary(ops.MIN, *_pair(ops.MIN, x, y))
 
 
 def weighted_sum(weights, inputs, bias):

@@ -14,11 +14,10 @@ digits.
 Where a float is not the real number (log of a negative, 1/0, an overflow, a
 slope the engine records as nan or inf), the engine says so and that step is
 left out of the graph: those cases are checked by the tests of each row, not
-by this oracle.  Kinks (relu and leaky relu at 0) need no special care: each
-row's SymPy form is a Piecewise with the condition its local derivative uses,
-so both sides take the same documented subgradient, exactly 0 included (0 is
-drawn on purpose); an example where rounding puts a float on the other side of
-0 from the exact value is rejected.
+by this oracle.  Kinks and ties (relu, leaky relu, abs at 0, max and min at a
+tie) are rows whose SymPy form is a Piecewise with a branch for the kink, so
+the documented subgradient is checked too (0 is drawn on purpose); each
+Piecewise takes the branch the engine's own comparison took.
 
 Settings: 1000 examples, derandomized; up to 4 leaves and 8 steps; leaves
 drawn from ±[1/8, 3] and 0; gradients must agree to 1e-9 relative with a
@@ -116,13 +115,12 @@ def build(graph):
     return nodes, made
 
 
-def sympy_forms(nodes, made, point, replaced=None):
+def sympy_forms(nodes, made, replaced=None):
     """Each node as a SymPy expression of the leaves' symbols; ``replaced``: (position, symbol) or None.
 
     With ``replaced``, that node is a free symbol wherever it is used, so that
-    differentiating by it gives d(root)/d(node) as the backward pass defines
-    it; ``point`` must then give that symbol a value too.  Each kink is put on
-    its branch at the point as the node is made (see :func:`on_its_branch`).
+    differentiating by it gives d(root)/d(node) as the backward pass defines it.
+    Each kink is put on the branch the engine took (see :func:`on_its_branch`).
     """
     n_leaves = len(nodes) - len(made)
     forms = list(sp.symbols(f"x0:{n_leaves}", real=True))
@@ -131,36 +129,35 @@ def sympy_forms(nodes, made, point, replaced=None):
             pytest.fail(f"the row {_name(row)} has no SymPy form: the oracle cannot check it")
         if replaced is not None and position == replaced[0]:
             forms.append(replaced[1])
-        else:
-            forms.append(on_its_branch(row.sympy(sp, *(forms[p] for p in parent_positions)),
-                                       point))
+            continue
+        stand_ins = sp.symbols(f"p0:{len(parent_positions)}", real=True)
+        engine_inputs = {symbol: sp.Float(nodes[p].data, WORKING_DIGITS)
+                         for symbol, p in zip(stand_ins, parent_positions)}
+        form = on_its_branch(row.sympy(sp, *stand_ins), engine_inputs)
+        forms.append(form.xreplace({symbol: forms[p] for symbol, p in zip(stand_ins, parent_positions)}))
     return forms
 
 
-def on_its_branch(form, point):
-    """Replace each Piecewise in ``form`` by the branch that its condition picks at ``point``.
+def on_its_branch(form, inputs):
+    """Replace each Piecewise in ``form`` by the branch its condition picks for the engine's ``inputs``.
 
-    The derivative SymPy gives a Piecewise is the derivative of each branch
-    under the same condition, so this changes no derivative at the point,
-    even exactly at a kink; it keeps the expressions small, where folding
-    nested Piecewise multiplies their branches (and writes log 0 into the
-    branch not taken).  A condition SymPy cannot decide numerically rejects
-    the example.
+    The branch is chosen as the engine's rule chooses it, from the floats it
+    compared (relu's x > 0, max's a > b), so that rounding which puts a float
+    on the other side of a kink than the exact value cannot make the two
+    sides differentiate different branches; the derivative of the branch is
+    then SymPy's, exact.  SymPy differentiates a Piecewise branch by branch
+    under the same conditions, so at a kink or a tie this gives the
+    subgradient of the branch written for it (relu_with's g·x, max's (a + b)/2).
+    Picking the branch also keeps the expressions small, where folding nested
+    Piecewise multiplies their branches.
     """
     def branch(piecewise):
         for expression, condition in piecewise.args:
-            decided = condition.xreplace(point)
-            if decided not in (sp.true, sp.false):
-                reject()
-            if decided is sp.true:
+            if condition.xreplace(inputs) == sp.true:
                 return expression
-        raise AssertionError(f"no branch of {piecewise} holds at {point}")
+        raise AssertionError(f"no branch of {piecewise} holds at {inputs}")
 
     return sp.sympify(form).replace(lambda e: isinstance(e, sp.Piecewise), branch)
-
-
-def reject():
-    assume(False)
 
 
 def exact(expression, point, digits=DIGITS):
@@ -172,17 +169,10 @@ def exact(expression, point, digits=DIGITS):
     """
     value = sp.sympify(expression).xreplace(point).evalf(digits)
     if not value.is_number or value.has(sp.Piecewise) or not value.is_finite:
-        return None            # a kink SymPy cannot place at this point, or 0·log 0
+        return None            # 0·log 0 and the like: no number to compare with
     if not value.is_real:
         return None
     return value
-
-
-def _sign(number):
-    """-1, 0 or 1, for a float or a SymPy number."""
-    if number == 0:
-        return 0
-    return 1 if number > 0 else -1
 
 
 def test_every_gradient_of_random_graphs_matches_sympy_exactly():
@@ -214,14 +204,12 @@ def compare_gradients(nodes, made):
     point = {symbol: sp.Float(leaf.data, WORKING_DIGITS)     # a float converts exactly
              for symbol, leaf in zip(sp.symbols(f"x0:{len(leaves)}", real=True), leaves)}
 
-    # The forward pass, exactly: where rounding has moved a node to the other
-    # side of 0 (or off it), a relu would take the other branch; reject that.
-    forms = sympy_forms(nodes, made, point)
+    # Each node's exact value, where d(root)/d(node) is evaluated.
+    forms = sympy_forms(nodes, made)
     exact_data = {}
     for position, _, _ in made:
         value = exact(forms[position], point, WORKING_DIGITS)
         assume(value is not None)
-        assume(_sign(value) == _sign(nodes[position].data))
         exact_data[position] = value
 
     reached = {id(node) for node in topological_order(root)}
@@ -235,7 +223,7 @@ def compare_gradients(nodes, made):
         else:
             symbol = sp.Symbol("t", real=True)
             at = {**point, symbol: exact_data[position]}
-            derivative = sp.diff(sympy_forms(nodes, made, at, (position, symbol))[-1], symbol)
+            derivative = sp.diff(sympy_forms(nodes, made, (position, symbol))[-1], symbol)
         expected = exact(derivative, at)
         assume(expected is not None)
         tolerance = RELATIVE * abs(expected) + ABSOLUTE

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from autograd import record, topological_order
 from autograd.views import draw, page
 from autograd.views.explain import chain_paths
-from autograd.views.stepper import Stepper
-from autograd.views.text import format_number, node_names
+from autograd.views.stepper import Stepper, gate_clause
+from autograd.views.text import format_number, in_derivative, node_names
 from autograd.views.tree import text_tree
 from random_graphs import build, graph_specs, same
 
@@ -83,7 +83,8 @@ def test_dot_tree_stepper_and_explain_show_one_pass_from_zero(spec):
     # The stepper: each sentence's result, and the grads at the end, set on the nodes.
     stepper = Stepper(root)
     for update, sentence in zip(stepper.steps, stepper.sentences()):
-        assert sentence.endswith(f"= {format_number(update.grad_after)}")
+        clause = gate_clause(update, stepper.names)      # the gate's pattern, if any, last
+        assert sentence.endswith(f"= {format_number(update.grad_after)}{clause}")
     stepper.run()
     assert all(same(node.grad, truth[node]) for node in shown(order))
 
@@ -109,12 +110,12 @@ def test_the_svg_and_the_page_show_one_pass_from_zero(spec, tmp_path_factory):
     # The last frame lists every gradient of the pass; each backward frame the one it changed.
     done = frames[-1][1]
     for node in shown(order):
-        expected = f"{names[node]}.grad = {format_number(truth[node])}"
+        expected = f"{in_derivative(names[node])}.grad = {format_number(truth[node])}"
         assert html.escape(expected) in done
     backward = [body for phase, body in frames if phase == "backward"]
     assert len(backward) == rec.n_steps
     for body, update in zip(backward, rec.steps):
         changed = re.search(r'<li data-node="[^"]*" class="changed">(.*?)</li>', body).group(1)
         assert changed == html.escape(
-            f"{names[update.parent]}.grad = {format_number(update.grad_after)}")
+            f"{in_derivative(names[update.parent])}.grad = {format_number(update.grad_after)}")
     assert unchanged(before, user_grads(order))
