@@ -17,6 +17,10 @@ Each row is an :class:`Op`:
   derivative of a derivative would need).
 * ``formula`` and ``derivatives`` are the same rules as text, for the
   renderer, the stepper and the explanations.
+* ``code`` (optional) is the same rules as Python expressions, for compiled
+  replay (``autograd.compile``) to write inline; ``array_code`` the same over
+  NumPy arrays where the float expressions do not work elementwise.  A test
+  checks every expression against the row's functions.
 
 Sources: the derivatives are the standard ones; the activation derivatives
 (sigmoid' = a(1 - a), tanh' = 1 - a², relu, leaky relu) follow the lecture
@@ -30,8 +34,8 @@ import operator
 __all__ = [
     "Op", "OPS",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
-    "RELU", "SUM", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
-    "exp", "log",
+    "RELU", "SUM", "MAX", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
+    "exp", "log", "expressions",
 ]
 
 
@@ -61,6 +65,16 @@ class Op(str):
         pattern_of_slot: for an n-ary op whose inputs fall into groups
             (weights, inputs, bias), ``pattern_of_slot(slot, n_inputs)``
             says which of ``derivatives`` applies to an input.
+        code: ``code(args, out) -> (forward, local_grads)``, the forward rule
+            and one local derivative per input as Python expressions over
+            the names in ``args`` (the inputs) and ``out`` (the output), for
+            compiled replay to write inline; ``None``: the replay calls
+            ``forward`` and ``local_grads`` instead.  :func:`expressions`
+            makes one from templates.
+        array_code: the same, evaluated on NumPy arrays (one element per
+            sample, the module bound as ``np``); ``None``: ``code`` works on
+            arrays as written (plain arithmetic), or, without ``code``, the
+            op has no NumPy form yet.
 
     >>> MUL, MUL.formula, MUL.derivatives
     ('*', 'out = a·b', ('∂out/∂a = b', '∂out/∂b = a'))
@@ -71,7 +85,7 @@ class Op(str):
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, pattern_of_slot=None):
+                notation="call", symbol=None, pattern_of_slot=None, code=None, array_code=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         op = super().__new__(cls, name)
@@ -83,6 +97,8 @@ class Op(str):
         op.notation = notation
         op.symbol = name if symbol is None else symbol
         op.pattern_of_slot = pattern_of_slot
+        op.code = code
+        op.array_code = array_code
         return op
 
     def derivative_text(self, slot, n_inputs):
@@ -112,6 +128,20 @@ def log(x):
     return x.log() if hasattr(x, "log") else math.log(x)
 
 
+def expressions(forward, local_grads):
+    """A row's ``code`` from templates: ``{0}``, ``{1}``, ... name the inputs, ``{out}`` the output.
+
+    >>> code = expressions("{0} * {1}", ("{1}", "{0}"))
+    >>> code(["w", "a"], "z")
+    ('w * a', ('a', 'w'))
+    """
+    def code(args, out):
+        return (forward.format(*args, out=out),
+                tuple(template.format(*args, out=out) for template in local_grads))
+    code.templates = (forward, tuple(local_grads))
+    return code
+
+
 # --- the rules ------------------------------------------------------------------
 # Each rule sits right above the line that registers it.  "out" is the forward
 # result, reused where it makes the derivative cheaper (exp, tanh, sigmoid).
@@ -120,19 +150,19 @@ def log(x):
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
 ADD = Op("+", _add, _add_grads, "out = a + b", ("∂out/∂a = 1", "∂out/∂b = 1"), 2,
-         notation="infix", symbol="+")
+         notation="infix", symbol="+", code=expressions("{0} + {1}", ("1.0", "1.0")))
 
 # out = a - b
 def _sub(a, b): return a - b
 def _sub_grads(a, b, out): return (1.0, -1.0)
 SUB = Op("-", _sub, _sub_grads, "out = a - b", ("∂out/∂a = 1", "∂out/∂b = -1"), 2,
-         notation="infix", symbol="−")
+         notation="infix", symbol="−", code=expressions("{0} - {1}", ("1.0", "-1.0")))
 
 # out = a · b
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
 MUL = Op("*", _mul, _mul_grads, "out = a·b", ("∂out/∂a = b", "∂out/∂b = a"), 2,
-         notation="infix", symbol="·")
+         notation="infix", symbol="·", code=expressions("{0} * {1}", ("{1}", "{0}")))
 
 
 # out = a / b; the derivative reuses out = a/b: ∂out/∂b = -a/b² = -out/b
@@ -142,13 +172,14 @@ def _div(a, b):
     return a / b
 def _div_grads(a, b, out): return (1.0 / b, -out / b)
 DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂b = -a/b²"), 2,
-         notation="infix", symbol="/")
+         notation="infix", symbol="/",
+         array_code=expressions("{0} / {1}", ("1.0 / {1}", "-{out} / {1}")))
 
 # out = -a
 def _neg(a): return -a
 def _neg_grads(a, out): return (-1.0,)
 NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1,
-         notation="prefix", symbol="−")
+         notation="prefix", symbol="−", code=expressions("-{0}", ("-1.0",)))
 
 
 def _power(base, exponent):
@@ -207,7 +238,8 @@ def power_by(n):
         return (n * x ** (n - 1),)
 
     return Op(f"**{shown}", forward, local_grads, f"out = x^{shown}",
-              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}")
+              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}",
+              array_code=expressions(f"{{0}} ** {n!r}", (f"{n!r} * {{0}} ** {n - 1!r}",)))
 
 
 # out = e^x; its derivative is itself.
@@ -217,7 +249,8 @@ def _exp(x):
     except OverflowError:
         raise OverflowError("e**x is too large for a float (x > 709.78)")
 def _exp_grads(x, out): return (out,)
-EXP = Op("exp", _exp, _exp_grads, "out = e^x", ("∂out/∂x = e^x",), 1)
+EXP = Op("exp", _exp, _exp_grads, "out = e^x", ("∂out/∂x = e^x",), 1,
+         array_code=expressions("np.exp({0})", ("{out}",)))
 
 
 # out = ln x (natural log)
@@ -226,12 +259,14 @@ def _log(x):
         raise ValueError("the log is only defined for x > 0")
     return math.log(x)
 def _log_grads(x, out): return (1.0 / x,)
-LOG = Op("log", _log, _log_grads, "out = ln x", ("∂out/∂x = 1/x",), 1)
+LOG = Op("log", _log, _log_grads, "out = ln x", ("∂out/∂x = 1/x",), 1,
+         array_code=expressions("np.log({0})", ("1.0 / {0}",)))
 
 # out = tanh x; the notes' g'(z) = 1 - tanh²(z)
 def _tanh(x): return math.tanh(x)
 def _tanh_grads(x, out): return (1.0 - out * out,)
-TANH = Op("tanh", _tanh, _tanh_grads, "out = tanh x", ("∂out/∂x = 1 - tanh²x",), 1)
+TANH = Op("tanh", _tanh, _tanh_grads, "out = tanh x", ("∂out/∂x = 1 - tanh²x",), 1,
+          array_code=expressions("np.tanh({0})", ("1.0 - {out} * {out}",)))
 
 
 # out = σ(x) = 1 / (1 + e^-x).  Written in two branches so that e^-x never
@@ -243,7 +278,9 @@ def _sigmoid(x):
     return e / (1.0 + e)
 def _sigmoid_grads(x, out): return (out * (1.0 - out),)
 SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
-             ("∂out/∂x = σ(x)·(1 - σ(x))",), 1)
+             ("∂out/∂x = σ(x)·(1 - σ(x))",), 1,
+             # e^-x may overflow to inf for x < -709 (NumPy warns): 1/(1 + inf) is still 0.
+             array_code=expressions("1.0 / (1.0 + np.exp(-{0}))", ("{out} * (1.0 - {out})",)))
 
 
 # out = max(0, x).  The kink at 0 has no derivative; like PyTorch we use the
@@ -251,7 +288,9 @@ SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
 def _relu(x): return x if x > 0 else 0.0
 def _relu_grads(x, out): return (1.0,) if x > 0 else (0.0,)   # constant tuples: nothing to allocate
 RELU = Op("relu", _relu, _relu_grads, "out = max(0, x)",
-          ("∂out/∂x = 1 if x > 0 else 0",), 1)
+          ("∂out/∂x = 1 if x > 0 else 0",), 1,
+          code=expressions("({0} if {0} > 0 else 0.0)", ("(1.0 if {0} > 0 else 0.0)",)),
+          array_code=expressions("np.where({0} > 0, {0}, 0.0)", ("np.where({0} > 0, 1.0, 0.0)",)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -271,13 +310,39 @@ def leaky_relu_with(slope):
         return (1.0 if x > 0 else slope,)
 
     return Op("leaky_relu", forward, local_grads, f"out = x if x > 0 else {slope:g}·x",
-              (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1)
+              (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1,
+              code=expressions(f"({{0}} if {{0}} > 0 else {slope!r} * {{0}})",
+                               (f"(1.0 if {{0}} > 0 else {slope!r})",)),
+              array_code=expressions(f"np.where({{0}} > 0, {{0}}, {slope!r} * {{0}})",
+                                     (f"np.where({{0}} > 0, 1.0, {slope!r})",)))
 
 
 # out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
 def _sum(*xs): return math.fsum(xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
-SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None)
+def _sum_array_code(args, out):
+    # On arrays, left to right: fsum works on floats only (it rounds once, this n - 1 times).
+    return " + ".join(args), ("1.0",) * len(args)
+SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None,
+         array_code=_sum_array_code)
+
+
+# out = max(x1, ..., xn), e.g. the shift of the log-sum-exp in cross-entropy.
+# The local derivative is 1 for the largest input and 0 for the others; where
+# several inputs tie for the largest, the first of them gets the 1 (a subgradient).
+def _max(*xs): return max(xs)
+def _max_grads(*xs_and_out):
+    xs = xs_and_out[:-1]
+    first = xs.index(max(xs))
+    return tuple(1.0 if slot == first else 0.0 for slot in range(len(xs)))
+def _max_array_code(args, out):
+    # The first input holding the largest value, sample by sample.
+    first = f"np.argmax(np.stack(({', '.join(args)},)), axis=0)"
+    return (f"np.maximum.reduce(({', '.join(args)},))",
+            tuple(f"np.where({first} == {slot}, 1.0, 0.0)" for slot in range(len(args))))
+MAX = Op("max", _max, _max_grads, "out = max_i x_i",
+         ("∂out/∂x_i = 1 for the (first) largest x_i, else 0",), None,
+         array_code=_max_array_code)
 
 
 # z = Σ_i w_i·a_i + b: a neuron's weighted sum, one node with 2n + 1 parents
@@ -299,11 +364,17 @@ def _weighted_sum_grads(*parts_and_out):
 def _weighted_sum_pattern(slot, n_inputs):
     n = (n_inputs - 1) // 2          # parents: (w_1..w_n, a_1..a_n, b)
     return 0 if slot < n else 1 if slot < 2 * n else 2
+def _weighted_sum_code(args, out):
+    # b + w_1·a_1 + w_2·a_2 + ...: added left to right from the bias, as _weighted_sum adds.
+    n = (len(args) - 1) // 2
+    weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
+    forward = " + ".join([bias] + [f"{w}*{a}" for w, a in zip(weights, inputs)])
+    return forward, (*inputs, *weights, "1.0")
 WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
                   ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None,
-                  pattern_of_slot=_weighted_sum_pattern)
+                  pattern_of_slot=_weighted_sum_pattern, code=_weighted_sum_code)
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
-                         RELU, SUM, WEIGHTED_SUM)}
+                         RELU, SUM, MAX, WEIGHTED_SUM)}
 """The fixed rows by name; ``power_by(n)`` and ``leaky_relu_with(slope)`` make the parametrised ones."""

@@ -6,7 +6,7 @@ from . import ops
 from .backward import sweep
 from .grad_mode import _GradMode
 
-__all__ = ["Value", "sum_values", "weighted_sum"]
+__all__ = ["Value", "sum_values", "maximum", "weighted_sum"]
 
 # Roles of a node, used by drawings (parameters look different from inputs).
 INPUT, PARAMETER, CONSTANT, RESULT = "input", "parameter", "constant", "result"
@@ -322,6 +322,36 @@ def sum_values(values):
     if anchor is None:
         raise TypeError("sum_values needs at least one Value among its numbers")
     return _apply(ops.SUM, tuple(_operand(v, ops.SUM, anchor) for v in values))
+
+
+def maximum(values):
+    """The largest of a non-empty sequence of Values as ONE node (op ``max``).
+
+    Its local derivative is 1 for the largest input (the first, on a tie) and 0
+    for the others.  Cross-entropy subtracts it from the logits, so that a
+    compiled replay recomputes the shift for every sample.
+
+    Args:
+        values: sequence of Values.
+
+    Returns:
+        Value.
+
+    Raises:
+        ValueError: if ``values`` is empty.
+
+    >>> a, b = Value(1.0), Value(3.0)
+    >>> top = maximum([a, b])
+    >>> top.data, top.local_grads
+    (3.0, (0.0, 1.0))
+    """
+    values = tuple(values)
+    if not values:
+        raise ValueError("maximum needs at least one value")
+    anchor = next((v for v in values if isinstance(v, Value)), None)
+    if anchor is None:
+        raise TypeError("maximum needs at least one Value among its numbers")
+    return _apply(ops.MAX, tuple(_operand(v, ops.MAX, anchor) for v in values))
 
 
 def weighted_sum(weights, inputs, bias):

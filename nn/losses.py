@@ -6,7 +6,7 @@ batch as one Value, ready for ``loss.backward()``.
 
 import math
 
-from autograd import Value, sum_values
+from autograd import Value, maximum, sum_values
 
 __all__ = ["mse", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "cross_entropy", "hinge", "l2"]
@@ -107,7 +107,10 @@ def _cross_entropy_one(logits, target):
                          f"into {len(logits)} logits")
     logits = [z if isinstance(z, Value) else Value(z) for z in logits]
     # log Σ e^z_j = m + log Σ e^(z_j - m) with m the largest logit: no overflow at 1000.
-    largest = max(z.data for z in logits)
+    # m is a node of the graph (op max), not a number read off the logits, so
+    # a compiled replay recomputes it for each sample.  Its gradient paths
+    # cancel: d/dm of the right-hand side is 1 - Σ softmax_j = 0.
+    largest = maximum(logits)
     log_sum_exp = sum_values([(z - largest).exp() for z in logits]).log() + largest
     return log_sum_exp - logits[target]
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import OPS, Value, gradcheck, no_grad, numerical_grad, sum_values, weighted_sum
+from autograd import OPS, Value, gradcheck, maximum, no_grad, numerical_grad, sum_values, weighted_sum
 from autograd import ops
 
 reals = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False, allow_infinity=False)
@@ -90,7 +90,7 @@ def test_weighted_sum_matches_numeric(xs):
 
 
 def test_every_fixed_row_is_exercised_and_documented():
-    tested = {row[0] for row in UNARY} | {row[0] for row in BINARY} | {"sum", "Σw·a+b"}
+    tested = {row[0] for row in UNARY} | {row[0] for row in BINARY} | {"sum", "max", "Σw·a+b"}
     for name, op in OPS.items():
         assert name in tested, f"no numeric test for op {name!r}"
         assert op.formula and op.derivatives
@@ -153,3 +153,61 @@ def test_each_slot_has_its_derivative_text():
     assert texts == ["∂z/∂w_i = a_i"] * 2 + ["∂z/∂a_i = w_i"] * 2 + ["∂z/∂b = 1"]
     total = sum_values([Value(1.0)] * 3)
     assert total.op.derivative_text(2, 3) == "∂out/∂x_i = 1"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=5))
+def test_maximum_matches_numeric(xs):
+    assume(len(set(xs)) == len(xs))          # no ties: the derivative is defined
+    assert gradcheck(lambda *v: maximum(v) * maximum(v), xs)
+
+
+def test_maximum_gives_the_first_of_tied_inputs_the_gradient():
+    a, b, c = Value(2.0), Value(5.0), Value(5.0)
+    maximum([a, b, c]).backward()
+    assert (a.grad, b.grad, c.grad) == (0.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="at least one"):
+        maximum([])
+
+
+# --- the rows' code: the same rules as expressions, checked against the functions ----------
+
+def _rows_with_code():
+    rows = list(OPS.values()) + [ops.power_by(2.0), ops.power_by(-1.0), ops.power_by(0.5),
+                                 ops.leaky_relu_with(0.1)]
+    return [row for row in rows if row.code is not None or row.array_code is not None]
+
+
+SAMPLE_INPUTS = [-1.7, -0.4, 0.3, 0.9, 1.6, 2.2, 0.3]
+
+
+def _inputs_for(row, n_inputs):
+    xs = [abs(x) + 0.1 if row in (ops.LOG,) or str(row).startswith("**") else x
+          for x in SAMPLE_INPUTS[:n_inputs]]
+    if row is ops.DIV:
+        xs[1] = 0.8
+    return xs
+
+
+@pytest.mark.parametrize("row", _rows_with_code(), ids=str)
+def test_code_expressions_compute_what_the_functions_compute(row):
+    np = pytest.importorskip("numpy")
+    n_inputs = row.arity if row.arity is not None else 5
+    xs = _inputs_for(row, n_inputs)
+    out = row.forward(*xs)
+    expected_grads = row.local_grads(*xs, out)
+    names = [f"x{i}" for i in range(n_inputs)]
+    for code, scope in ((row.code, {}), (row.array_code or row.code, {"np": np})):
+        if code is None:
+            continue
+        forward, local_grads = code(names, "out")
+        arrays = scope == {"np": np}
+        env = dict(scope, **{name: (np.array([x, x]) if arrays else x)
+                             for name, x in zip(names, xs)})
+        computed = eval(forward, env)
+        env["out"] = computed
+        assert np.allclose(computed, out, rtol=1e-15, atol=0), (row, forward)
+        assert len(local_grads) == n_inputs
+        for expression, expected in zip(local_grads, expected_grads):
+            assert np.allclose(eval(expression, env), expected, rtol=1e-15, atol=0), \
+                (row, expression)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import OPS, Value, sum_values, sweep, topological_order, weighted_sum
+from autograd import OPS, Value, maximum, sum_values, sweep, topological_order, weighted_sum
 from autograd.stepper import Message, Stepper, format_number, node_names, sentence
 from notes_example import notes_graph
 
@@ -277,6 +277,7 @@ BINARY = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x 
           "/": lambda x, y: x / y, "**": _pow}
 NARY = {
     "sum": lambda xs: sum_values(xs),
+    "max": lambda xs: maximum(xs),
     "Σw·a+b": lambda xs: weighted_sum(xs[:len(xs) // 2], xs[len(xs) // 2:2 * (len(xs) // 2)], xs[-1]),
 }
 BUILDERS = {**{k: (1, f) for k, f in UNARY.items()}, **{k: (2, f) for k, f in BINARY.items()},
