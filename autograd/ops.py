@@ -72,7 +72,10 @@ class Op(str):
             ``forward`` and ``local_grads`` instead.  :func:`expressions`
             makes one from templates.
         array_code: the same, evaluated on NumPy arrays (one element per
-            sample, the module bound as ``np``); ``None``: ``code`` works on
+            sample, the module bound as ``np``), called as
+            ``array_code(args, out, varying)`` where ``varying`` holds the
+            names that are arrays (the others are numbers shared by every
+            sample); ``None``: ``code`` works on
             arrays as written (plain arithmetic), or, without ``code``, the
             op has no NumPy form yet.
 
@@ -135,7 +138,7 @@ def expressions(forward, local_grads):
     >>> code(["w", "a"], "z")
     ('w * a', ('a', 'w'))
     """
-    def code(args, out):
+    def code(args, out, varying=()):
         return (forward.format(*args, out=out),
                 tuple(template.format(*args, out=out) for template in local_grads))
     code.templates = (forward, tuple(local_grads))
@@ -320,7 +323,7 @@ def leaky_relu_with(slope):
 # out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
 def _sum(*xs): return math.fsum(xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
-def _sum_array_code(args, out):
+def _sum_array_code(args, out, varying=()):
     # On arrays, left to right: fsum works on floats only (it rounds once, this n - 1 times).
     return " + ".join(args), ("1.0",) * len(args)
 SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None,
@@ -335,7 +338,7 @@ def _max_grads(*xs_and_out):
     xs = xs_and_out[:-1]
     first = xs.index(max(xs))
     return tuple(1.0 if slot == first else 0.0 for slot in range(len(xs)))
-def _max_array_code(args, out):
+def _max_array_code(args, out, varying=()):
     # The first input holding the largest value, sample by sample.
     first = f"np.argmax(np.stack(({', '.join(args)},)), axis=0)"
     return (f"np.maximum.reduce(({', '.join(args)},))",
@@ -370,9 +373,21 @@ def _weighted_sum_code(args, out):
     weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
     forward = " + ".join([bias] + [f"{w}*{a}" for w, a in zip(weights, inputs)])
     return forward, (*inputs, *weights, "1.0")
+def _weighted_sum_array_code(args, out, varying=()):
+    # Over a batch: where the weights are numbers and the inputs arrays (or the
+    # other way round), the sum is one dot product; otherwise term by term.
+    n = (len(args) - 1) // 2
+    weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
+    forward, local_grads = _weighted_sum_code(args, out)
+    if n > 1 and not set(weights) & set(varying) and set(inputs) <= set(varying):
+        forward = f"np.dot(({', '.join(weights)},), ({', '.join(inputs)},)) + {bias}"
+    elif n > 1 and set(weights) <= set(varying) and not set(inputs) & set(varying):
+        forward = f"np.dot(({', '.join(inputs)},), ({', '.join(weights)},)) + {bias}"
+    return forward, local_grads
 WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
                   ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None,
-                  pattern_of_slot=_weighted_sum_pattern, code=_weighted_sum_code)
+                  pattern_of_slot=_weighted_sum_pattern, code=_weighted_sum_code,
+                  array_code=_weighted_sum_array_code)
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
