@@ -506,6 +506,17 @@ class CompiledStep:
         return _Program("", source, namespace[function_name], used,
                         len(topological_order(root)))
 
+    def prepare(self, samples):
+        """Record, before any replay, a program for each static argument value among ``samples``.
+
+        Without it a new value is recorded on first sight, in the middle of a
+        replay.  Returns the number of programs (int).
+        """
+        for sample in samples:
+            self._check_shape(sample)
+            self._program_for(tuple(sample))
+        return len(self.programs)
+
     def _check_shape(self, sample):
         if len(sample) != len(self.shape):
             raise GuardFailed(f"a sample has {len(sample)} arguments; the recorded one had "

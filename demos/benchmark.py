@@ -42,6 +42,7 @@ from contextlib import contextmanager
 
 import nn
 from autograd import Value, no_grad, topological_order
+from autograd.compile import compile_step
 
 from ._common import require
 from .digits import load_digits_split
@@ -53,6 +54,8 @@ __all__ = ["Sizes", "FULL", "QUICK", "EngineRun", "Workload", "Report", "NotTheS
 MICROGRAD = "micrograd 0.1.0"
 CHAINRULE = "chainrule"
 CHAINRULE_OPS = "chainrule, micrograd's graph op by op"
+CHAINRULE_REPLAY = "chainrule, compiled replay"
+CHAINRULE_NUMPY = "chainrule, compiled replay on NumPy"
 TORCH = "PyTorch (scalar tensors)"
 
 ALPHA = 1e-4
@@ -83,7 +86,7 @@ QUICK = Sizes(moons_points=100, moons_steps=1, chain_depth=100_000, micrograd_ch
 
 EngineRun = namedtuple("EngineRun",
                        "engine seconds nodes bytes_per_node graph_bytes losses build backward note "
-                       "seconds_off")
+                       "seconds_off compile_seconds", defaults=(None,))
 EngineRun.__doc__ = """One engine on one workload: ``seconds`` (list of floats, one per
 alternating run; empty when it could not run); ``nodes`` (int, the Values one
 graph of the workload creates, 0 when not counted); ``bytes_per_node`` (float,
@@ -93,7 +96,8 @@ was measured on a smaller graph); ``losses`` (list of floats, what the engine
 computed, for the agreement check); ``build`` and ``backward`` (lists of
 seconds, one per run, chainrule only); ``note`` (str: why it could not run, or
 how it was run); ``seconds_off`` (list of floats: the same runs with the
-cyclic garbage collector off)."""
+cyclic garbage collector off); ``compile_seconds`` (float: for a compiled
+replay, the time to record and compile its programs once; None otherwise)."""
 
 Workload = namedtuple("Workload", "number title unit graphs runs agreement")
 Workload.__doc__ = """A workload's results: ``number`` (1-4), ``title`` (str), ``unit`` (what
@@ -391,6 +395,20 @@ def _moons(sizes, repeats, torch):
         return {"seconds": (time.perf_counter() - start) / steps, "losses": losses}
 
     runners = {CHAINRULE: run_chainrule, CHAINRULE_OPS: run_op_by_op, MICROGRAD: run_micrograd}
+    # The same step recorded once, per sample, and replayed (autograd.compile).
+    record_seconds = {}
+    for name, numpy in ((CHAINRULE_REPLAY, False), (CHAINRULE_NUMPY, True)):
+        if numpy and importlib.util.find_spec("numpy") is None:
+            continue
+        reset(model.parameters())
+        step = compile_step(lambda x, y: (1 - y * model(x)[0]).relu(), model.parameters(),
+                            (inputs[0], labels[0]), numpy=numpy,
+                            penalty=lambda: nn.l2(model.parameters(), ALPHA))
+        record_seconds[name] = step.record_seconds
+        runners[name] = _replay_runner(step, model, reset, [list(zip(inputs, labels))] * steps,
+                                       lambda parameters: nn.SGD(parameters,
+                                                                 lr=nn.linear_decay(1.0, 0.1, 100)),
+                                       per_batch=True)
     if torch is not None:
         runners[TORCH] = _torch_moons_runner(torch, initial, inputs, labels, steps)
     results = _alternate(runners, repeats)
@@ -416,11 +434,34 @@ def _moons(sizes, repeats, torch):
                         (op_by_op_bytes, op_by_op_nodes)),
             _engine_run(MICROGRAD, results[MICROGRAD], micrograd_nodes,
                         (micrograd_bytes, micrograd_nodes))]
+    runs += [_engine_run(name, results[name], note=f"recorded and compiled once in "
+                                                  f"{_seconds(record_seconds[name])}")
+             ._replace(compile_seconds=record_seconds[name])
+             for name in (CHAINRULE_REPLAY, CHAINRULE_NUMPY) if name in results]
     if torch is not None:
         runs.append(_engine_run(TORCH, results[TORCH]))
     title = (f"two-moons training step ({len(inputs)} points, MLP 2-16-16-1, "
              f"{steps} step{'s' * (steps > 1)})")
     return Workload(1, title, "per step", 1, runs, _check_same_work(title, runs)), model, inputs
+
+
+def _replay_runner(step, model, reset, batches, make_optimizer, per_batch):
+    """A runner training ``model`` with a compiled step, one optimiser step per batch.
+
+    Its time is per batch (``per_batch``) or for all of them (an epoch).
+    """
+    def run():
+        reset(model.parameters())
+        optimizer = make_optimizer(model.parameters())
+        losses = []
+        start = time.perf_counter()
+        for batch in batches:
+            model.zero_grad()
+            losses.append(step(batch))
+            optimizer.step()
+        seconds = time.perf_counter() - start
+        return {"seconds": seconds / len(batches) if per_batch else seconds, "losses": losses}
+    return run
 
 
 def _micrograd_style_mlp(model, x):
@@ -673,9 +714,24 @@ def _digits(sizes, repeats):
         return _micrograd_cross_entropy([micrograd_model(micrograd_inputs[i]) for i in batch],
                                         [train_y[i] for i in batch])
 
-    results = _alternate({CHAINRULE: lambda: epoch(model.parameters(), chainrule_loss),
-                          MICROGRAD: lambda: epoch(micrograd_model.parameters(), micrograd_loss)},
-                         min(repeats, sizes.digits_repeats))
+    runners = {CHAINRULE: lambda: epoch(model.parameters(), chainrule_loss),
+               MICROGRAD: lambda: epoch(micrograd_model.parameters(), micrograd_loss)}
+    record_seconds = {}
+    sample_batches = [[(train_x[i], train_y[i]) for i in batch] for batch in batches]
+    for name, numpy in ((CHAINRULE_REPLAY, False), (CHAINRULE_NUMPY, True)):
+        if numpy and importlib.util.find_spec("numpy") is None:
+            continue
+        reset(model.parameters())
+        # The class index picks a logit: a static argument, one program per class,
+        # each recorded on first sight; all ten are recorded here, before timing.
+        step = compile_step(lambda x, y: nn.cross_entropy(model(x), y), model.parameters(),
+                            (train_x[0], train_y[0]), static_argnums=(1,), numpy=numpy)
+        step.prepare([sample for batch in sample_batches for sample in batch])
+        record_seconds[name] = step.record_seconds
+        runners[name] = _replay_runner(step, model, reset, sample_batches,
+                                       lambda parameters: nn.Adam(parameters, lr=0.01),
+                                       per_batch=False)
+    results = _alternate(runners, min(repeats, sizes.digits_repeats))
     for result in results[MICROGRAD]:
         del result["build"], result["backward"]
 
@@ -695,6 +751,10 @@ def _digits(sizes, repeats):
                         (micrograd_bytes, micrograd_nodes),
                         note="no exp or log in micrograd 0.1.0: both added as micrograd-style "
                              "nodes (a Value and a _backward closure)")]
+    runs += [_engine_run(name, results[name], note=f"ten programs (one per class) recorded and "
+                                                  f"compiled once in {_seconds(record_seconds[name])}")
+             ._replace(compile_seconds=record_seconds[name])
+             for name in (CHAINRULE_REPLAY, CHAINRULE_NUMPY) if name in results]
     title = (f"an epoch of digits (MLP 64-32-10, {len(train_x):,} images, "
              f"{len(batches)} minibatches of 32, Adam)")
     # A graph is one minibatch; nodes per second count the epoch's images.
@@ -901,6 +961,12 @@ def format_report(report):
     def verdict(met):
         return "met" if met else "NOT met"
 
+    recorded = {(w.number, run.engine): run.compile_seconds for w in report.workloads
+                for run in w.runs if run.compile_seconds is not None}
+    record_text = ", ".join(f"{engine} on workload {number}: {_seconds(seconds)}"
+                            for (number, engine), seconds in recorded.items()) or "not measured"
+    record_met = bool(recorded) and max(recorded.values()) < 0.5
+
     def target(number, engine, at_least, what):
         on, off = ratios.get((number, engine, True)), ratios.get((number, engine, False))
         if off is None:
@@ -910,6 +976,10 @@ def format_report(report):
     lines += ["", "Targets:", "",
               target(1, CHAINRULE, 10, "two-moons step, each engine's own MLP,"),
               target(1, CHAINRULE_OPS, 2, "two-moons step, micrograd's graph op by op,"),
+              target(1, CHAINRULE_REPLAY, 40, "two-moons step, compiled replay,"),
+              target(4, CHAINRULE_REPLAY, 40, "digits minibatches of 32, compiled replay,"),
+              target(1, CHAINRULE_NUMPY, 100, "two-moons step, compiled replay on NumPy,"),
+              f"- record and compile under 0.5 s: {record_text} ({verdict(record_met)})",
               f"- memory per node at most a third of micrograd's (chain, sum of products): "
               + ", ".join(f"{ratio:.2f}" for ratio in memory)
               + f" of micrograd's ({verdict(all(ratio <= 1 / 3 for ratio in memory))})",

@@ -12,7 +12,8 @@ import sys
 import pytest
 
 from demos import benchmark
-from demos.benchmark import (CHAINRULE, CHAINRULE_OPS, MICROGRAD, TORCH, EngineRun, NotTheSameWork, Sizes,
+from demos.benchmark import (CHAINRULE, CHAINRULE_NUMPY, CHAINRULE_OPS, CHAINRULE_REPLAY,
+                             MICROGRAD, TORCH, EngineRun, NotTheSameWork, Sizes,
                              format_report, machine_description, run_benchmark)
 
 TINY = Sizes(moons_points=10, moons_steps=2, chain_depth=2_000, micrograd_chain_depth=3_000,
@@ -80,6 +81,16 @@ def test_collector_is_switched_for_the_block_and_restored():
         assert not gc.isenabled()                 # restored to off, as it was
     finally:
         gc.enable()
+
+
+def test_compiled_replays_run_on_moons_and_digits_and_say_their_compile_time(report):
+    for number in (1, 4):
+        _, runs = _runs(report, number)
+        for engine in (CHAINRULE_REPLAY, CHAINRULE_NUMPY):
+            assert runs[engine].seconds and runs[engine].seconds_off
+            assert 0 < runs[engine].compile_seconds
+            assert "compiled once in" in runs[engine].note
+    assert "- record and compile under 0.5 s: " in format_report(report)
 
 
 def test_op_by_op_graph_is_micrographs_node_for_node(report):
