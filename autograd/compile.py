@@ -165,7 +165,7 @@ class _Program:
         self.title = title
         self.source = source
         self.function = function
-        self.parameters_used = parameters_used   # positions in the parameter list
+        self.parameters_used = tuple(parameters_used)   # positions in the parameter list
         self.n_nodes = n_nodes
 
 
@@ -236,10 +236,12 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
 
     indent = "        " if batched and not numpy else "    "
     lines = []
+    used_parameters.sort()      # in the order of the parameter list: w[1] first
     parameter_names = [names[parameters[position]] for position in used_parameters]
     if parameter_names:
         lines.append(f"    ({', '.join(parameter_names)},) = params")
-        lines.append(f"    {' = '.join('g_' + name for name in parameter_names)} = 0.0")
+        # The gradients so far (of earlier samples, or another program's), added to.
+        lines.append(f"    ({', '.join('g_' + name for name in parameter_names)},) = grads")
     lines.append("    loss = 0.0")
     if batched:
         pattern = input_names.pattern
@@ -365,7 +367,7 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     if numpy:
         lines.append("    # each parameter's gradient: local_grad · upstream_grad of its edges, "
                      "summed over the edges and the batch")
-        lines.append(f"    grads = np.zeros({len(parameter_names)})")
+        lines.append("    grads = np.array(grads, dtype=float)")
         if parameter_edges:
             namespace["edge_parameter"] = [position for position, _, _ in parameter_edges]
             lines.append(f"    local = np.stack(({', '.join(l for _, l, _ in parameter_edges)},))")
@@ -379,7 +381,7 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     else:
         results = ", ".join("g_" + name for name in parameter_names)
         lines.append(f"    return loss, ({results}{',' if parameter_names else ''})")
-    arguments = "params, batch, scale, ones" if numpy else "params, batch, scale"
+    arguments = "params, grads, batch, scale, ones" if numpy else "params, grads, batch, scale"
     source = f"def {function_name}({arguments}):\n" + "\n".join(lines) + "\n"
     return source, namespace, used_parameters
 
@@ -460,6 +462,7 @@ class CompiledStep:
             raise TypeError(f"compile_step: the example has {len(example)} arguments, the "
                             f"function takes {len(self.argument_names)}")
         self.programs = {}
+        self._every_parameter = tuple(range(len(self.parameters)))
         self.record_seconds = 0.0
         self.penalty = None
         self.shape = None
@@ -541,27 +544,38 @@ class CompiledStep:
         data = [p.data for p in self.parameters]
         scale = 1.0 / len(batch)
         total = 0.0
-        grads = [0.0] * len(self.parameters)
+        # Programs that use the same parameters in the same order (one per
+        # class, say) hand their gradients on from one to the next.
+        by_layout = {}          # parameters_used -> (their data, their gradients so far)
         for samples in groups.values():
             program = self._program_for(samples[0])
-            params = [data[position] for position in program.parameters_used]
+            layout = program.parameters_used
+            if layout not in by_layout:
+                by_layout[layout] = ([data[position] for position in layout], [0.0] * len(layout))
+            params, grads = by_layout[layout]
             if self.numpy:
                 np = _numpy()
-                columns = self._columns(np, samples)
-                loss, program_grads = program.function(params, columns, scale,
-                                                       np.ones(len(samples)))
+                loss, grads = program.function(params, grads, self._columns(np, samples), scale,
+                                               np.ones(len(samples)))
             else:
-                loss, program_grads = program.function(params, samples, scale)
+                loss, grads = program.function(params, grads, samples, scale)
+            by_layout[layout] = (params, grads)
             total += loss
-            for position, grad in zip(program.parameters_used, program_grads):
-                grads[position] += grad
         total *= scale
         if self.penalty is not None:
-            params = [data[position] for position in self.penalty.parameters_used]
-            penalty, penalty_grads = self.penalty.function(params, None, 1.0)
+            layout = self.penalty.parameters_used
+            params, grads = by_layout.get(layout) or ([data[position] for position in layout],
+                                                      [0.0] * len(layout))
+            penalty, grads = self.penalty.function(params, grads, None, 1.0)
+            by_layout[layout] = (params, grads)
             total += penalty
-            for position, grad in zip(self.penalty.parameters_used, penalty_grads):
-                grads[position] += grad
+        if len(by_layout) == 1 and layout == self._every_parameter:
+            grads = by_layout[layout][1]        # already one per parameter, in order
+        else:
+            grads = [0.0] * len(self.parameters)
+            for layout, (_, layout_grads) in by_layout.items():
+                for position, grad in zip(layout, layout_grads):
+                    grads[position] += grad
         for parameter, grad in zip(self.parameters, grads):
             parameter.grad += grad
         return total

@@ -101,18 +101,33 @@ def binary_cross_entropy_with_logits(logits, targets):
     return _mean(terms)
 
 
+def _is_index(target):
+    return isinstance(target, int) and not isinstance(target, bool)
+
+
 def _cross_entropy_one(logits, target):
-    if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(logits):
+    logits = [z if isinstance(z, Value) else Value(z) for z in logits]
+    if isinstance(target, (list, tuple)):
+        # Class probabilities p (one-hot, or soft labels): log Σ e^z_j - Σ_j p_j·z_j.
+        # With a one-hot p this is the same number as the index form; a compiled
+        # replay takes p as data, so one program serves every class.
+        if len(target) != len(logits):
+            raise ValueError(f"cross_entropy: {len(target)} class probabilities for "
+                             f"{len(logits)} logits")
+        return _log_sum_exp(logits) - sum_values([z * p for z, p in zip(logits, target)])
+    if not _is_index(target) or not 0 <= target < len(logits):
         raise ValueError(f"cross_entropy: target class {target!r} is not an index "
                          f"into {len(logits)} logits")
-    logits = [z if isinstance(z, Value) else Value(z) for z in logits]
+    return _log_sum_exp(logits) - logits[target]
+
+
+def _log_sum_exp(logits):
     # log Σ e^z_j = m + log Σ e^(z_j - m) with m the largest logit: no overflow at 1000.
     # m is a node of the graph (op max), not a number read off the logits, so
     # a compiled replay recomputes it for each sample.  Its gradient paths
     # cancel: d/dm of the right-hand side is 1 - Σ softmax_j = 0.
     largest = maximum(logits)
-    log_sum_exp = sum_values([(z - largest).exp() for z in logits]).log() + largest
-    return log_sum_exp - logits[target]
+    return sum_values([(z - largest).exp() for z in logits]).log() + largest
 
 
 def cross_entropy(logits, targets):
@@ -121,9 +136,13 @@ def cross_entropy(logits, targets):
     Per sample: -ln softmax(z)_y = log Σ_j e^(z_j) - z_y, computed with the
     largest logit subtracted inside the exponentials, so logits of 1000 are fine.
 
+    Like PyTorch's, a target may also be given as class probabilities (a list
+    of numbers or Values summing to 1, e.g. one-hot): -Σ_j p_j ln softmax(z)_j.
+
     Args:
         logits: a list of Values (one sample) or a list of such lists (a batch).
-        targets: an int class index (one sample) or a list of them (a batch).
+        targets: for one sample, an int class index or a list of class
+            probabilities; for a batch, a list of those.
 
     Returns:
         Value: the loss, averaged over the batch.
@@ -136,9 +155,12 @@ def cross_entropy(logits, targets):
     0.0
     >>> round(cross_entropy([[Value(0.0), Value(0.0)]], [1]).data, 6)   # ln 2
     0.693147
+    >>> round(cross_entropy([Value(1000.0), Value(0.0)], [1.0, 0.0]).data, 6)   # one-hot
+    0.0
     """
-    if isinstance(targets, int) and not isinstance(targets, bool):
-        return _cross_entropy_one(list(logits), targets)
+    logits = list(logits)
+    if logits and not isinstance(logits[0], (list, tuple)):      # one sample
+        return _cross_entropy_one(logits, targets)
     batch, targets = _pairs(logits, targets, "cross_entropy")
     return _mean([_cross_entropy_one(list(sample), target) for sample, target in zip(batch, targets)])
 

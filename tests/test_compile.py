@@ -105,7 +105,7 @@ def test_the_listing_reads_like_the_notes():
     step = compile_step(_hinge_of_sample(model), model.parameters(), ([0.5, -1.0], 1))
     listing = str(step)
     assert listing.startswith("# ")
-    assert "def step(params, batch, scale):" in listing
+    assert "def step(params, grads, batch, scale):" in listing
     assert "for (x_1, x_2), y in batch:" in listing
     assert "z1_1 = b1_1 + w1_1_1*x_1 + w1_2_1*x_2  # Σw·a+b" in listing
     assert "a1_1 = (z1_1 if z1_1 > 0 else 0.0)  # relu" in listing
