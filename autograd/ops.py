@@ -35,7 +35,7 @@ __all__ = [
     "Op", "OPS",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
     "RELU", "SUM", "MAX", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
-    "exp", "log", "expressions",
+    "exp", "log", "expressions", "torch_template",
 ]
 
 
@@ -78,6 +78,11 @@ class Op(str):
             sample); ``None``: ``code`` works on
             arrays as written (plain arithmetic), or, without ``code``, the
             op has no NumPy form yet.
+        torch_code: ``torch_code(args) -> str``, the forward rule as a
+            PyTorch expression over scalar tensors named ``args`` (PyTorch
+            derives the local derivatives itself), for
+            ``autograd.torch_bridge.to_torch_code``.  :func:`torch_template`
+            makes one from a template.
 
     >>> MUL, MUL.formula, MUL.derivatives
     ('*', 'out = a·b', ('∂out/∂a = b', '∂out/∂b = a'))
@@ -88,7 +93,8 @@ class Op(str):
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, pattern_of_slot=None, code=None, array_code=None):
+                notation="call", symbol=None, pattern_of_slot=None, code=None, array_code=None,
+                torch_code=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         op = super().__new__(cls, name)
@@ -102,6 +108,7 @@ class Op(str):
         op.pattern_of_slot = pattern_of_slot
         op.code = code
         op.array_code = array_code
+        op.torch_code = torch_code
         return op
 
     def derivative_text(self, slot, n_inputs):
@@ -145,6 +152,24 @@ def expressions(forward, local_grads):
     return code
 
 
+def torch_template(template):
+    """A row's ``torch_code`` from a template over ``{0}``, ``{1}``, ...
+
+    >>> torch_template("torch.exp({0})")(["x"])
+    'torch.exp(x)'
+    """
+    def torch_code(args):
+        return template.format(*args)
+    return torch_code
+
+
+def _torch_stacked(reduction):
+    """``torch.stack([x1, x2, ...]).<reduction>()``: an n-ary op on scalar tensors."""
+    def torch_code(args):
+        return f"torch.stack([{', '.join(args)}]).{reduction}()"
+    return torch_code
+
+
 # --- the rules ------------------------------------------------------------------
 # Each rule sits right above the line that registers it.  "out" is the forward
 # result, reused where it makes the derivative cheaper (exp, tanh, sigmoid).
@@ -153,19 +178,22 @@ def expressions(forward, local_grads):
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
 ADD = Op("+", _add, _add_grads, "out = a + b", ("∂out/∂a = 1", "∂out/∂b = 1"), 2,
-         notation="infix", symbol="+", code=expressions("{0} + {1}", ("1.0", "1.0")))
+         notation="infix", symbol="+", code=expressions("{0} + {1}", ("1.0", "1.0")),
+         torch_code=torch_template("{0} + {1}"))
 
 # out = a - b
 def _sub(a, b): return a - b
 def _sub_grads(a, b, out): return (1.0, -1.0)
 SUB = Op("-", _sub, _sub_grads, "out = a - b", ("∂out/∂a = 1", "∂out/∂b = -1"), 2,
-         notation="infix", symbol="−", code=expressions("{0} - {1}", ("1.0", "-1.0")))
+         notation="infix", symbol="−", code=expressions("{0} - {1}", ("1.0", "-1.0")),
+         torch_code=torch_template("{0} - {1}"))
 
 # out = a · b
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
 MUL = Op("*", _mul, _mul_grads, "out = a·b", ("∂out/∂a = b", "∂out/∂b = a"), 2,
-         notation="infix", symbol="·", code=expressions("{0} * {1}", ("{1}", "{0}")))
+         notation="infix", symbol="·", code=expressions("{0} * {1}", ("{1}", "{0}")),
+         torch_code=torch_template("{0} * {1}"))
 
 
 # out = a / b; the derivative reuses out = a/b: ∂out/∂b = -a/b² = -out/b
@@ -176,13 +204,15 @@ def _div(a, b):
 def _div_grads(a, b, out): return (1.0 / b, -out / b)
 DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂b = -a/b²"), 2,
          notation="infix", symbol="/",
-         array_code=expressions("{0} / {1}", ("1.0 / {1}", "-{out} / {1}")))
+         array_code=expressions("{0} / {1}", ("1.0 / {1}", "-{out} / {1}")),
+         torch_code=torch_template("{0} / {1}"))
 
 # out = -a
 def _neg(a): return -a
 def _neg_grads(a, out): return (-1.0,)
 NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1,
-         notation="prefix", symbol="−", code=expressions("-{0}", ("-1.0",)))
+         notation="prefix", symbol="−", code=expressions("-{0}", ("-1.0",)),
+         torch_code=torch_template("-{0}"))
 
 
 def _power(base, exponent):
@@ -214,7 +244,8 @@ def _pow_grads(x, y, out):
         d_exponent = math.nan
     return (d_base, d_exponent)
 POW = Op("**", _power, _pow_grads, "out = x^y",
-         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2, notation="infix", symbol="^")
+         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2, notation="infix", symbol="^",
+         torch_code=torch_template("{0} ** {1}"))
 
 
 @functools.lru_cache(maxsize=256)
@@ -242,7 +273,8 @@ def power_by(n):
 
     return Op(f"**{shown}", forward, local_grads, f"out = x^{shown}",
               (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}",
-              array_code=expressions(f"{{0}} ** {n!r}", (f"{n!r} * {{0}} ** {n - 1!r}",)))
+              array_code=expressions(f"{{0}} ** {n!r}", (f"{n!r} * {{0}} ** {n - 1!r}",)),
+              torch_code=torch_template(f"{{0}} ** {n!r}"))
 
 
 # out = e^x; its derivative is itself.
@@ -253,7 +285,8 @@ def _exp(x):
         raise OverflowError("e**x is too large for a float (x > 709.78)")
 def _exp_grads(x, out): return (out,)
 EXP = Op("exp", _exp, _exp_grads, "out = e^x", ("∂out/∂x = e^x",), 1,
-         array_code=expressions("np.exp({0})", ("{out}",)))
+         array_code=expressions("np.exp({0})", ("{out}",)),
+         torch_code=torch_template("torch.exp({0})"))
 
 
 # out = ln x (natural log)
@@ -263,13 +296,15 @@ def _log(x):
     return math.log(x)
 def _log_grads(x, out): return (1.0 / x,)
 LOG = Op("log", _log, _log_grads, "out = ln x", ("∂out/∂x = 1/x",), 1,
-         array_code=expressions("np.log({0})", ("1.0 / {0}",)))
+         array_code=expressions("np.log({0})", ("1.0 / {0}",)),
+         torch_code=torch_template("torch.log({0})"))
 
 # out = tanh x; the notes' g'(z) = 1 - tanh²(z)
 def _tanh(x): return math.tanh(x)
 def _tanh_grads(x, out): return (1.0 - out * out,)
 TANH = Op("tanh", _tanh, _tanh_grads, "out = tanh x", ("∂out/∂x = 1 - tanh²x",), 1,
-          array_code=expressions("np.tanh({0})", ("1.0 - {out} * {out}",)))
+          array_code=expressions("np.tanh({0})", ("1.0 - {out} * {out}",)),
+          torch_code=torch_template("torch.tanh({0})"))
 
 
 # out = σ(x) = 1 / (1 + e^-x).  Written in two branches so that e^-x never
@@ -283,7 +318,8 @@ def _sigmoid_grads(x, out): return (out * (1.0 - out),)
 SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
              ("∂out/∂x = σ(x)·(1 - σ(x))",), 1,
              # e^-x may overflow to inf for x < -709 (NumPy warns): 1/(1 + inf) is still 0.
-             array_code=expressions("1.0 / (1.0 + np.exp(-{0}))", ("{out} * (1.0 - {out})",)))
+             array_code=expressions("1.0 / (1.0 + np.exp(-{0}))", ("{out} * (1.0 - {out})",)),
+             torch_code=torch_template("torch.sigmoid({0})"))
 
 
 # out = max(0, x).  The kink at 0 has no derivative; like PyTorch we use the
@@ -293,7 +329,9 @@ def _relu_grads(x, out): return (1.0,) if x > 0 else (0.0,)   # constant tuples:
 RELU = Op("relu", _relu, _relu_grads, "out = max(0, x)",
           ("∂out/∂x = 1 if x > 0 else 0",), 1,
           code=expressions("({0} if {0} > 0 else 0.0)", ("(1.0 if {0} > 0 else 0.0)",)),
-          array_code=expressions("np.where({0} > 0, {0}, 0.0)", ("np.where({0} > 0, 1.0, 0.0)",)))
+          array_code=expressions("np.where({0} > 0, {0}, 0.0)", ("np.where({0} > 0, 1.0, 0.0)",)),
+          # torch.relu's derivative at 0 is 0 too
+          torch_code=torch_template("torch.relu({0})"))
 
 
 @functools.lru_cache(maxsize=64)
@@ -317,7 +355,9 @@ def leaky_relu_with(slope):
               code=expressions(f"({{0}} if {{0}} > 0 else {slope!r} * {{0}})",
                                (f"(1.0 if {{0}} > 0 else {slope!r})",)),
               array_code=expressions(f"np.where({{0}} > 0, {{0}}, {slope!r} * {{0}})",
-                                     (f"np.where({{0}} > 0, 1.0, {slope!r})",)))
+                                     (f"np.where({{0}} > 0, 1.0, {slope!r})",)),
+              # PyTorch's derivative at 0 is the slope too
+              torch_code=torch_template(f"torch.nn.functional.leaky_relu({{0}}, {slope!r})"))
 
 
 # out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
@@ -327,7 +367,7 @@ def _sum_array_code(args, out, varying=()):
     # On arrays, left to right: fsum works on floats only (it rounds once, this n - 1 times).
     return " + ".join(args), ("1.0",) * len(args)
 SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None,
-         array_code=_sum_array_code)
+         array_code=_sum_array_code, torch_code=_torch_stacked("sum"))
 
 
 # out = max(x1, ..., xn), e.g. the shift of the log-sum-exp in cross-entropy.
@@ -345,7 +385,8 @@ def _max_array_code(args, out, varying=()):
             tuple(f"np.where({first} == {slot}, 1.0, 0.0)" for slot in range(len(args))))
 MAX = Op("max", _max, _max_grads, "out = max_i x_i",
          ("∂out/∂x_i = 1 for the (first) largest x_i, else 0",), None,
-         array_code=_max_array_code)
+         # On a tie PyTorch shares the gradient among the largest inputs.
+         array_code=_max_array_code, torch_code=_torch_stacked("max"))
 
 
 # z = Σ_i w_i·a_i + b: a neuron's weighted sum, one node with 2n + 1 parents
@@ -384,10 +425,15 @@ def _weighted_sum_array_code(args, out, varying=()):
     elif n > 1 and set(weights) <= set(varying) and not set(inputs) & set(varying):
         forward = f"np.dot(({', '.join(inputs)},), ({', '.join(weights)},)) + {bias}"
     return forward, local_grads
+def _weighted_sum_torch_code(args):
+    n = (len(args) - 1) // 2
+    weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
+    return (f"torch.dot(torch.stack([{', '.join(weights)}]), "
+            f"torch.stack([{', '.join(inputs)}])) + {bias}")
 WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
                   ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None,
                   pattern_of_slot=_weighted_sum_pattern, code=_weighted_sum_code,
-                  array_code=_weighted_sum_array_code)
+                  array_code=_weighted_sum_array_code, torch_code=_weighted_sum_torch_code)
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
