@@ -97,6 +97,10 @@ def sweep(root, on_edge=None):
 
         parent.grad += local_grad * node.grad
 
+    Without ``on_edge``, a node whose gradient is exactly 0 passes nothing on
+    (each of its edges would add 0; only an infinite local derivative would
+    have made a nan of it); with ``on_edge``, every edge is reported.
+
     Args:
         root: a Value.
         on_edge: optional callable, given an :class:`EdgeUpdate` after each
@@ -109,20 +113,7 @@ def sweep(root, on_edge=None):
         order = topological_order(root)
         seed_gradients(order)
         if on_edge is None:
-            # The hot path: the same updates as the loop below, with no
-            # bookkeeping.  Leaves are skipped (they pass nothing on) and each
-            # parent is paired with its local derivative by position rather
-            # than by zip(), which builds an object per node and a tuple per
-            # edge: this loop takes half the time the zip() one did.
-            for node in reversed(order):
-                parents = node.parents
-                if parents:
-                    upstream_grad = node.grad
-                    local_grads = node.local_grads
-                    slot = 0
-                    for parent in parents:
-                        parent.grad += local_grads[slot] * upstream_grad
-                        slot += 1
+            _apply_chain_rule(order)
             return order
         for node in reversed(order):
             upstream_grad = node.grad
@@ -132,6 +123,28 @@ def sweep(root, on_edge=None):
                 on_edge(EdgeUpdate(node, slot, parent, local_grad, upstream_grad, before,
                                    parent.grad))
         return order
+
+
+def _apply_chain_rule(order):
+    """The sweep's updates over ``order`` (topological), with no bookkeeping: the hot path.
+
+    Leaves are skipped (they pass nothing on) and each parent is paired with
+    its local derivative by position rather than by zip(), which builds an
+    object per node and a tuple per edge: this loop takes half the time the
+    zip() one did.  A node whose gradient is exactly 0 (behind a ReLU that was
+    off, a sample the hinge loss is done with) is skipped too: its edges would
+    each add 0·local_grad, which changes no gradient, except that an infinite
+    local derivative would make it nan.
+    """
+    for node in reversed(order):
+        parents = node.parents
+        if parents and node.grad:
+            upstream_grad = node.grad
+            local_grads = node.local_grads
+            slot = 0
+            for parent in parents:
+                parent.grad += local_grads[slot] * upstream_grad
+                slot += 1
 
 
 def backward(root):

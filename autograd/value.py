@@ -279,15 +279,17 @@ def _binary(op, a, b):
     return _node(out, "", (), (), INPUT)
 
 
-def _apply(op, parents):
+def _apply(op, parents, inputs=None):
     """Run ``op`` forward on the parents' data and make the result node.
 
+    ``inputs``, the parents' data, when the caller has read it already.
     Under ``no_grad()`` the result is a leaf holding only its data.
 
     Raises the op's ValueError, ZeroDivisionError or OverflowError, reworded
     to name the op and its operands; nothing is added to the graph then.
     """
-    inputs = [parent.data for parent in parents]
+    if inputs is None:
+        inputs = [parent.data for parent in parents]
     try:
         out = op.forward(*inputs)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
@@ -378,6 +380,14 @@ def weighted_sum(weights, inputs, bias):
     """
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
-    anchor = bias
-    inputs = [a if isinstance(a, Value) else _operand(a, ops.WEIGHTED_SUM, anchor) for a in inputs]
-    return _apply(ops.WEIGHTED_SUM, (*weights, *inputs, bias))
+    parents = (*weights, *inputs, bias)
+    # A neuron's inputs are Values (a layer converts numbers once for all its
+    # neurons), so read the data first and convert only when that fails: this
+    # is once per neuron per sample, the heart of a network's forward pass.
+    try:
+        data = [parent.data for parent in parents]
+    except AttributeError:
+        inputs = [a if isinstance(a, Value) else _operand(a, ops.WEIGHTED_SUM, bias)
+                  for a in inputs]
+        return _apply(ops.WEIGHTED_SUM, (*weights, *inputs, bias))
+    return _apply(ops.WEIGHTED_SUM, parents, data)
