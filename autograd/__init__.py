@@ -1,17 +1,20 @@
-"""chainrule's scalar reverse-mode automatic differentiation engine.
+"""chainrule's scalar reverse-mode automatic differentiation engine (standard library only).
 
 Where things live:
 
 * ``ops.py``: the table of operations (forward rule beside local-derivative rule);
 * ``value.py``: the node, ``Value``;
 * ``graph.py``: the topological order;
-* ``backward.py``: the backward sweep (the chain rule);
+* ``backward.py``: the backward sweep (the chain rule) and ``record()``, the record of one pass;
 * ``grad_mode.py``: ``no_grad()``;
-* ``numeric.py``: the nudge (central differences) and ``gradcheck``.
+* ``numeric.py``: the nudge (central differences) and ``gradcheck``;
+* ``views/``: everything that shows a graph (drawings, the page, the stepper,
+  the text tree, the explanations, the command line), each reading a record.
+  The engine imports nothing from it.
 """
 
-from .backward import EdgeUpdate, sweep
-from .graph import node_names, topological_order
+from .backward import BackwardRecord, EdgeUpdate, record, sweep
+from .graph import topological_order
 from .grad_mode import is_grad_enabled, no_grad
 from .numeric import GradcheckError, GradcheckReport, gradcheck, numerical_grad
 from .ops import OPS, Op
@@ -19,7 +22,7 @@ from .value import Value, maximum, sum_values, weighted_sum
 
 __all__ = [
     "Value", "sum_values", "maximum", "weighted_sum",
-    "topological_order", "node_names", "sweep", "EdgeUpdate",
+    "topological_order", "sweep", "record", "BackwardRecord", "EdgeUpdate",
     "no_grad", "is_grad_enabled",
     "numerical_grad", "gradcheck", "GradcheckError", "GradcheckReport",
     "Op", "OPS",

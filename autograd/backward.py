@@ -1,16 +1,19 @@
-"""The backward pass: one sweep of the chain rule over the topological order.
+"""The backward pass: one sweep of the chain rule over the topological order, and the record of a pass.
 
-``backward()``, the REPL stepper and the animated page all run this same
-sweep, so they cannot disagree: the stepper records the edge updates that the
-sweep makes and replays them.
+``backward()`` runs :func:`sweep`.  :func:`record` runs the same sweep from a
+clean start and keeps every edge update as data, a :class:`BackwardRecord`:
+the drawings, the page, the stepper, the tree, the explanations and the
+command line all read such a record and nothing else, so they cannot
+disagree with each other or with ``backward()``.
 """
 
 import contextlib
 import gc
+import numbers
 
 from .graph import topological_order
 
-__all__ = ["backward", "sweep", "EdgeUpdate"]
+__all__ = ["sweep", "record", "BackwardRecord", "EdgeUpdate", "require_value"]
 
 
 class EdgeUpdate:
@@ -113,7 +116,24 @@ def sweep(root, on_edge=None):
         order = topological_order(root)
         seed_gradients(order)
         if on_edge is None:
-            _apply_chain_rule(order)
+            # The hot path: the same updates as the loop below, with no
+            # bookkeeping.  Leaves are skipped (they pass nothing on) and each
+            # parent is paired with its local derivative by position rather
+            # than by zip(), which builds an object per node and a tuple per
+            # edge: this loop takes half the time the zip() one did.
+            # A node whose gradient is exactly 0 (behind a ReLU that was off,
+            # a sample the hinge loss is done with) is skipped too: its edges
+            # would each add 0·local_grad, which changes no gradient, except
+            # that an infinite local derivative would make it nan.
+            for node in reversed(order):
+                parents = node.parents
+                if parents and node.grad:
+                    upstream_grad = node.grad
+                    local_grads = node.local_grads
+                    slot = 0
+                    for parent in parents:
+                        parent.grad += local_grads[slot] * upstream_grad
+                        slot += 1
             return order
         for node in reversed(order):
             upstream_grad = node.grad
@@ -125,31 +145,189 @@ def sweep(root, on_edge=None):
         return order
 
 
-def _apply_chain_rule(order):
-    """The sweep's updates over ``order`` (topological), with no bookkeeping: the hot path.
+# --- the record of a pass -----------------------------------------------------------
 
-    Leaves are skipped (they pass nothing on) and each parent is paired with
-    its local derivative by position rather than by zip(), which builds an
-    object per node and a tuple per edge: this loop takes half the time the
-    zip() one did.  A node whose gradient is exactly 0 (behind a ReLU that was
-    off, a sample the hinge loss is done with) is skipped too: its edges would
-    each add 0·local_grad, which changes no gradient, except that an infinite
-    local derivative would make it nan.
+def require_value(root, who):
+    """Refuse anything but a Value as the root of a graph, saying what to pass instead.
+
+    Args:
+        root: what the caller was given.
+        who (str): the caller's name, for the message, e.g. ``"Stepper"``.
+
+    Returns:
+        None.
+
+    Raises:
+        TypeError: if ``root`` is not a Value; a list or tuple of Values (what
+            an MLP returns) gets a hint to pick one: ``out[0]``.
+
+    >>> from autograd import Value
+    >>> require_value([Value(1.0), Value(2.0)], "draw")
+    Traceback (most recent call last):
+    ...
+    TypeError: draw needs one Value (the output to differentiate), got a list of 2 Values; pick one: out[0], or make a single loss from them (e.g. nn.mse)
     """
-    for node in reversed(order):
-        parents = node.parents
-        if parents and node.grad:
-            upstream_grad = node.grad
-            local_grads = node.local_grads
-            slot = 0
-            for parent in parents:
-                parent.grad += local_grads[slot] * upstream_grad
-                slot += 1
+    from .value import Value   # value.py imports this module
+    if isinstance(root, Value):
+        return
+    if isinstance(root, (list, tuple)) and root and all(isinstance(v, Value) for v in root):
+        kind, n = type(root).__name__, len(root)
+        hint = "pick it: out[0]" if n == 1 else \
+            "pick one: out[0], or make a single loss from them (e.g. nn.mse)"
+        raise TypeError(f"{who} needs one Value (the output to differentiate), got a {kind} of "
+                        f"{n} Value{'s' if n != 1 else ''}; {hint}")
+    shown = repr(root)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    raise TypeError(f"{who} needs a Value (the output to differentiate), "
+                    f"got {type(root).__name__} {shown}")
 
 
-def backward(root):
-    """Fill in ``grad`` on every node ``root`` depends on: d(root)/d(node), by the chain rule.
+class BackwardRecord:
+    """One backward pass from ``root``, from zero, kept as data: what every view reads.
 
-    See :meth:`autograd.Value.backward`.
+    Made by :func:`record`.  A view at step ``k`` shows exactly the first
+    ``k`` of :attr:`steps`; a gradient no step has reached yet is "not
+    computed yet" as a fact of the record, not a guess.
+
+    Attributes:
+        root (Value): the node differentiated; d root/d root = 1 starts the pass.
+        order (tuple of Value): the topological order, parents first, root last.
+        position (dict): Value -> its index in ``order`` (views name nodes by it).
+        updates (tuple of EdgeUpdate): every edge update of the sweep, in sweep
+            order, each with the parent's gradient before and after.
+        steps (tuple of EdgeUpdate): the updates a learner steps through: all of
+            them, or (``constants=False``) all but those into constant leaves,
+            the numbers such as the 3 in 3·v, which need no gradient.
+        grads (dict): Value -> d root/d node after the whole pass (float).
+        constants (bool): whether constant leaves are shown as nodes.
     """
-    sweep(root)
+
+    __slots__ = ("root", "order", "position", "updates", "steps", "grads", "constants",
+                 "_first_step")
+
+    def __init__(self, root, order, updates, grads, constants):
+        self.root = root
+        self.order = tuple(order)
+        self.position = {node: i for i, node in enumerate(self.order)}
+        self.updates = tuple(updates)
+        self.constants = constants
+        self.steps = self.updates if constants else tuple(
+            update for update in self.updates if not update.parent.role == "constant")
+        self.grads = grads
+        # The step (1-based) at which each node's gradient first receives a
+        # contribution; the root's is known at step 0: d root/d root = 1.
+        first = {root: 0}
+        for number, update in enumerate(self.steps, start=1):
+            first.setdefault(update.parent, number)
+        self._first_step = first
+
+    @property
+    def n_steps(self):
+        """How many steps the pass has (int)."""
+        return len(self.steps)
+
+    def shown_nodes(self):
+        """The nodes a view draws: every node, less the constant leaves unless ``constants``."""
+        if self.constants:
+            return list(self.order)
+        return [node for node in self.order if node.role != "constant"]
+
+    def check_step(self, step):
+        """Return ``step`` if it is an int from 0 to :attr:`n_steps`; ``None`` means the whole pass.
+
+        Raises:
+            TypeError: if ``step`` is not an int.
+            ValueError: if it is outside 0 .. n_steps.
+        """
+        if step is None:
+            return self.n_steps
+        if isinstance(step, bool) or not isinstance(step, numbers.Integral):
+            raise TypeError(f"step must be an int from 0 to {self.n_steps}, "
+                            f"got {type(step).__name__} {step!r}")
+        if not 0 <= step <= self.n_steps:
+            raise ValueError(f"step must be from 0 to {self.n_steps} (the pass has "
+                             f"{self.n_steps} steps), got {step}")
+        return int(step)
+
+    def grads_at(self, step=None):
+        """Every node's gradient after the first ``step`` steps (dict Value -> float).
+
+        At step 0 the root holds 1 (d root/d root) and every other node 0;
+        at :attr:`n_steps` (or ``None``) the gradients are those of one
+        ``backward()`` from zero.
+        """
+        step = self.check_step(step)
+        if step == self.n_steps:
+            return dict(self.grads)
+        grads = dict.fromkeys(self.order, 0.0)
+        grads[self.root] = 1.0
+        for update in self.steps[:step]:
+            grads[update.parent] = update.grad_after
+        return grads
+
+    def reached(self, node, step=None):
+        """Has the pass sent any gradient to ``node`` by ``step``? (the root: always)"""
+        first = self._first_step.get(node)
+        return first is not None and first <= self.check_step(step)
+
+    def applied(self, step=None):
+        """The edges, as (child, slot) pairs, that the first ``step`` steps have updated (set)."""
+        return {(update.child, update.slot) for update in self.steps[:self.check_step(step)]}
+
+    def edges(self):
+        """Every edge of the graph as (child, slot, parent), children in topological order."""
+        return [(child, slot, parent) for child in self.order
+                for slot, parent in enumerate(child.parents)]
+
+    def __repr__(self):
+        return (f"BackwardRecord(root={self.root.label or self.root.op or 'leaf'!r}, "
+                f"{len(self.order)} nodes, {self.n_steps} steps)")
+
+
+def record(root, *, constants=False, who="record"):
+    """Record one backward pass from ``root``, from zero, and leave every ``.grad`` as it was.
+
+    Every gradient in the graph (leaves too) starts from zero, whatever
+    ``backward()`` calls came before; the one :func:`sweep` runs and each of
+    its edge updates is kept; then every node's ``grad`` is put back as it was.
+    So drawing, stepping, explaining or writing a page never changes the
+    user's gradients, and never shows gradients accumulated by earlier passes.
+
+    Args:
+        root (Value): the output to differentiate.
+        constants (bool): count the edges into constant leaves (numbers such as
+            the 3 in 3·v) as steps; by default they are left out of ``steps``.
+        who (str): the caller's name for the error message.
+
+    Returns:
+        BackwardRecord.
+
+    Raises:
+        TypeError: if ``root`` is not a Value (a list of outputs gets a hint to pick one).
+
+    >>> from autograd import Value
+    >>> a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
+    >>> J = (3 * (a + b * c)).named("J")
+    >>> J.backward(); J.backward()          # leaves accumulate: a.grad is 6 now
+    >>> rec = record(J)
+    >>> rec.grads[a], rec.grads[b], rec.grads[c], a.grad
+    (3.0, 6.0, 9.0, 6.0)
+    >>> rec.n_steps, len(rec.updates)       # the edge into the constant 3 is not a step
+    (5, 6)
+    >>> rec.grads_at(0)[a], rec.reached(a, 0), rec.reached(a, 2)
+    (0.0, False, True)
+    """
+    require_value(root, who)
+    order = topological_order(root)
+    saved = [node.grad for node in order]
+    updates = []
+    try:
+        for node in order:
+            node.grad = 0.0
+        sweep(root, on_edge=updates.append)
+        grads = {node: node.grad for node in order}
+    finally:
+        for node, grad in zip(order, saved):
+            node.grad = grad
+    return BackwardRecord(root, order, updates, grads, constants)

@@ -1,6 +1,6 @@
-"""The topological order of a graph, the one walk that backward, drawing and stepping share, and its node names."""
+"""The topological order of a graph: the one walk that the backward sweep, its record and every view share."""
 
-__all__ = ["topological_order", "node_names"]
+__all__ = ["topological_order"]
 
 
 def topological_order(root):
@@ -39,39 +39,3 @@ def topological_order(root):
             order.append(node)
     return order
 
-
-def node_names(root, order=None):
-    """Name every node of ``root``'s graph: its label, or ``n<position>`` in the topological order.
-
-    The drawings name nodes by the same positions, so ``n4`` here is ``n4``
-    there.  A label used by several nodes gets its position too, ``x(n3)``, so
-    that every name is unique.
-
-    Args:
-        root: a Value.
-        order: ``topological_order(root)`` if the caller has it already.
-
-    Returns:
-        dict mapping each Value to its name (str).
-
-    >>> from autograd import Value
-    >>> a = Value(2.0, "a")
-    >>> y = a * 3
-    >>> sorted(node_names(y).values())
-    ['a', 'n1', 'n2']
-    """
-    if order is None:
-        order = topological_order(root)
-    uses = {}
-    for node in order:
-        if node.label:
-            uses[node.label] = uses.get(node.label, 0) + 1
-    names = {}
-    for position, node in enumerate(order):
-        if not node.label:
-            names[node] = f"n{position}"
-        elif uses[node.label] > 1:
-            names[node] = f"{node.label}(n{position})"
-        else:
-            names[node] = node.label
-    return names

@@ -12,15 +12,19 @@ Each row is an :class:`Op`:
   ``math`` module.
 * ``local_grads(*inputs, out)`` returns one local derivative ∂out/∂input per
   input, in argument order.  It is written with ordinary arithmetic and the
-  dispatching helpers below (:func:`exp`, :func:`log`), so the very same rule
+  dispatching helper below (:func:`log`), so the very same rule
   can be evaluated on floats (what the engine does) or on Values (what a
   derivative of a derivative would need).
-* ``formula`` and ``derivatives`` are the same rules as text, for the
-  renderer, the stepper and the explanations.
+* ``formula`` and ``derivatives`` are the same rules as text templates, for
+  the drawings, the stepper and the explanations, which fill them with the
+  graph's own names: ``{out}`` is the output, ``{0}``, ``{1}`` the inputs in
+  argument order and ``{in}`` the input an edge comes from, so the edge from
+  b into u = b·c reads ∂u/∂b = c.
 * ``code`` (optional) is the same rules as Python expressions, for compiled
   replay (``autograd.compile``) to write inline; ``array_code`` the same over
-  NumPy arrays where the float expressions do not work elementwise.  A test
-  checks every expression against the row's functions.
+  NumPy arrays where the float expressions do not work elementwise;
+  ``torch_code`` the forward rule in PyTorch, for ``autograd.torch_bridge``.
+  A test checks every expression against the row's functions.
 
 Sources: the derivatives are the standard ones; the activation derivatives
 (sigmoid' = a(1 - a), tanh' = 1 - a², relu, leaky relu) follow the lecture
@@ -35,7 +39,7 @@ __all__ = [
     "Op", "OPS",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
     "RELU", "SUM", "MAX", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
-    "exp", "log", "expressions", "torch_template",
+    "log", "expressions", "torch_template",
 ]
 
 
@@ -53,18 +57,21 @@ class Op(str):
         name: the symbol shown in graphs, e.g. ``"*"`` or ``"tanh"``.
         forward: ``forward(*inputs) -> float``.
         local_grads: ``local_grads(*inputs, out) -> tuple``, one ∂out/∂input per input.
-        formula: the forward rule as text, e.g. ``"out = a·b"``.
-        derivatives: the local derivatives as text, one per input
-            (for n-ary ops, one pattern).
+        formula: the forward rule as a text template, e.g. ``"{out} = {0}·{1}"``.
+        derivatives: the local derivatives as text templates, one per input
+            (for an n-ary op, one pattern per group of inputs), e.g.
+            ``"∂{out}/∂{0} = {1}"``; see :meth:`rule_text`.
         arity: the number of inputs, or ``None`` for any number.
         notation: how views write the op applied to its inputs: ``"infix"``
             (``a + b``), ``"prefix"`` (``-a``), ``"power"`` (``x^2``: the
             symbol follows the input) or ``"call"`` (``tanh(x)``).
         symbol: what views print for the op in that notation (``"·"`` for
-            ``*``, ``"^2"`` for ``**2``); the name itself when not given.
-        pattern_of_slot: for an n-ary op whose inputs fall into groups
-            (weights, inputs, bias), ``pattern_of_slot(slot, n_inputs)``
-            says which of ``derivatives`` applies to an input.
+            ``*``, ``"^2"`` for ``**2``); the name itself when not given.  An
+            infix symbol written with spaces (``" + "``) binds loosely, so
+            views bracket a sum inside a product: ``3·(a + b)``.
+        rule_of_slot: for an n-ary op whose inputs fall into groups
+            (weights, inputs, bias), ``rule_of_slot(slot, n_inputs)``
+            gives the template for that input.
         code: ``code(args, out) -> (forward, local_grads)``, the forward rule
             and one local derivative per input as Python expressions over
             the names in ``args`` (the inputs) and ``out`` (the output), for
@@ -75,9 +82,8 @@ class Op(str):
             sample, the module bound as ``np``), called as
             ``array_code(args, out, varying)`` where ``varying`` holds the
             names that are arrays (the others are numbers shared by every
-            sample); ``None``: ``code`` works on
-            arrays as written (plain arithmetic), or, without ``code``, the
-            op has no NumPy form yet.
+            sample); ``None``: ``code`` works on arrays as written (plain
+            arithmetic), or, without ``code``, the op has no NumPy form yet.
         torch_code: ``torch_code(args) -> str``, the forward rule as a
             PyTorch expression over scalar tensors named ``args`` (PyTorch
             derives the local derivatives itself), for
@@ -85,7 +91,7 @@ class Op(str):
             makes one from a template.
 
     >>> MUL, MUL.formula, MUL.derivatives
-    ('*', 'out = a·b', ('∂out/∂a = b', '∂out/∂b = a'))
+    ('*', '{out} = {0}·{1}', ('∂{out}/∂{0} = {1}', '∂{out}/∂{1} = {0}'))
     >>> MUL.notation, MUL.symbol, EXP.notation
     ('infix', '·', 'call')
     >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
@@ -93,7 +99,7 @@ class Op(str):
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, pattern_of_slot=None, code=None, array_code=None,
+                notation="call", symbol=None, rule_of_slot=None, code=None, array_code=None,
                 torch_code=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
@@ -105,33 +111,60 @@ class Op(str):
         op.arity = arity
         op.notation = notation
         op.symbol = name if symbol is None else symbol
-        op.pattern_of_slot = pattern_of_slot
+        op.rule_of_slot = rule_of_slot
         op.code = code
         op.array_code = array_code
         op.torch_code = torch_code
         return op
 
-    def derivative_text(self, slot, n_inputs):
-        """The local-derivative rule, as text, for the input in ``slot`` of ``n_inputs``.
+    def derivative_template(self, slot, n_inputs):
+        """The local-derivative rule's template for the input in ``slot`` of ``n_inputs``.
 
-        >>> WEIGHTED_SUM.derivative_text(0, 5), WEIGHTED_SUM.derivative_text(4, 5)
-        ('∂z/∂w_i = a_i', '∂z/∂b = 1')
-        >>> MUL.derivative_text(1, 2), SUM.derivative_text(7, 9)
-        ('∂out/∂b = a', '∂out/∂x_i = 1')
+        >>> WEIGHTED_SUM.derivative_template(0, 5), WEIGHTED_SUM.derivative_template(4, 5)
+        ('∂{out}/∂{in} = {2}', '∂{out}/∂{in} = 1')
+        >>> MUL.derivative_template(1, 2), SUM.derivative_template(7, 9)
+        ('∂{out}/∂{1} = {0}', '∂{out}/∂{in} = 1')
         """
-        if self.pattern_of_slot is not None:
-            return self.derivatives[self.pattern_of_slot(slot, n_inputs)]
+        if self.rule_of_slot is not None:
+            return self.rule_of_slot(slot, n_inputs)
         if self.arity is None:
             return self.derivatives[0]
         return self.derivatives[slot]
 
+    def rule_text(self, slot, input_names, out_name):
+        """The local-derivative rule of one input, written with the graph's own names.
+
+        Args:
+            slot (int): which input (0-based).
+            input_names (sequence of str): the names of all the inputs, in order.
+            out_name (str): the name of the output.
+
+        Returns:
+            str.
+
+        >>> MUL.rule_text(0, ["b", "c"], "u")
+        '∂u/∂b = c'
+        >>> WEIGHTED_SUM.rule_text(1, ["w1", "w2", "x1", "x2", "b"], "z")
+        '∂z/∂w2 = x2'
+        """
+        template = self.derivative_template(slot, len(input_names))
+        return template.format(*input_names, **_fields(input_names, out_name, input_names[slot]))
+
+    def formula_text(self, input_names, out_name):
+        """The forward rule written with the graph's own names, e.g. ``'u = b·c'``.
+
+        >>> MUL.formula_text(["b", "c"], "u"), SUM.formula_text(["x", "y", "z"], "s")
+        ('u = b·c', 's = Σ x, y, z')
+        """
+        return self.formula.format(*input_names, **_fields(input_names, out_name, ""))
+
+
+def _fields(input_names, out_name, this_input):
+    """What a template's named fields stand for ({0}, {1}, ... are the inputs themselves)."""
+    return {"out": out_name, "in": this_input, "inputs": ", ".join(input_names)}
+
 
 # --- helpers that work on floats and on Values alike --------------------------
-
-def exp(x):
-    """e**x for a float (``math.exp``) or a Value (``Value.exp``)."""
-    return x.exp() if hasattr(x, "exp") else math.exp(x)
-
 
 def log(x):
     """Natural log of a float (``math.log``) or a Value (``Value.log``)."""
@@ -177,21 +210,21 @@ def _torch_stacked(reduction):
 # out = a + b
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
-ADD = Op("+", _add, _add_grads, "out = a + b", ("∂out/∂a = 1", "∂out/∂b = 1"), 2,
-         notation="infix", symbol="+", code=expressions("{0} + {1}", ("1.0", "1.0")),
+ADD = Op("+", _add, _add_grads, "{out} = {0} + {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = 1"), 2,
+         notation="infix", symbol=" + ", code=expressions("{0} + {1}", ("1.0", "1.0")),
          torch_code=torch_template("{0} + {1}"))
 
 # out = a - b
 def _sub(a, b): return a - b
 def _sub_grads(a, b, out): return (1.0, -1.0)
-SUB = Op("-", _sub, _sub_grads, "out = a - b", ("∂out/∂a = 1", "∂out/∂b = -1"), 2,
-         notation="infix", symbol="−", code=expressions("{0} - {1}", ("1.0", "-1.0")),
+SUB = Op("-", _sub, _sub_grads, "{out} = {0} − {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = −1"), 2,
+         notation="infix", symbol=" − ", code=expressions("{0} - {1}", ("1.0", "-1.0")),
          torch_code=torch_template("{0} - {1}"))
 
 # out = a · b
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
-MUL = Op("*", _mul, _mul_grads, "out = a·b", ("∂out/∂a = b", "∂out/∂b = a"), 2,
+MUL = Op("*", _mul, _mul_grads, "{out} = {0}·{1}", ("∂{out}/∂{0} = {1}", "∂{out}/∂{1} = {0}"), 2,
          notation="infix", symbol="·", code=expressions("{0} * {1}", ("{1}", "{0}")),
          torch_code=torch_template("{0} * {1}"))
 
@@ -202,7 +235,8 @@ def _div(a, b):
         raise ZeroDivisionError("division by zero")
     return a / b
 def _div_grads(a, b, out): return (1.0 / b, -out / b)
-DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂b = -a/b²"), 2,
+DIV = Op("/", _div, _div_grads, "{out} = {0}/{1}",
+         ("∂{out}/∂{0} = 1/{1}", "∂{out}/∂{1} = −{0}/{1}²"), 2,
          notation="infix", symbol="/",
          array_code=expressions("{0} / {1}", ("1.0 / {1}", "-{out} / {1}")),
          torch_code=torch_template("{0} / {1}"))
@@ -210,7 +244,7 @@ DIV = Op("/", _div, _div_grads, "out = a / b", ("∂out/∂a = 1/b", "∂out/∂
 # out = -a
 def _neg(a): return -a
 def _neg_grads(a, out): return (-1.0,)
-NEG = Op("neg", _neg, _neg_grads, "out = -a", ("∂out/∂a = -1",), 1,
+NEG = Op("neg", _neg, _neg_grads, "{out} = −{0}", ("∂{out}/∂{0} = −1",), 1,
          notation="prefix", symbol="−", code=expressions("-{0}", ("-1.0",)),
          torch_code=torch_template("-{0}"))
 
@@ -243,8 +277,8 @@ def _pow_grads(x, y, out):
     else:
         d_exponent = math.nan
     return (d_base, d_exponent)
-POW = Op("**", _power, _pow_grads, "out = x^y",
-         ("∂out/∂x = y·x^(y-1)", "∂out/∂y = x^y·ln x"), 2, notation="infix", symbol="^",
+POW = Op("**", _power, _pow_grads, "{out} = {0}^{1}",
+         ("∂{out}/∂{0} = {1}·{0}^({1} − 1)", "∂{out}/∂{1} = {0}^{1}·ln {0}"), 2, notation="infix", symbol="^",
          torch_code=torch_template("{0} ** {1}"))
 
 
@@ -259,7 +293,7 @@ def power_by(n):
     >>> square, square.forward(3.0), square.local_grads(3.0, 9.0)
     ('**2', 9.0, (6.0,))
     """
-    shown = int(n) if float(n).is_integer() else n
+    shown = _exact(n)
 
     def forward(x):
         return _power(x, n)
@@ -271,10 +305,16 @@ def power_by(n):
             return (math.inf if n > 0 else 0.0,)
         return (n * x ** (n - 1),)
 
-    return Op(f"**{shown}", forward, local_grads, f"out = x^{shown}",
-              (f"∂out/∂x = {shown}·x^{n - 1:g}",), 1, notation="power", symbol=f"^{shown}",
+    return Op(f"**{shown}", forward, local_grads, f"{{out}} = {{0}}^{shown}",
+              (f"∂{{out}}/∂{{0}} = {shown}·{{0}}^{_exact(n - 1)}",), 1,
+              notation="power", symbol=f"^{shown}",
               array_code=expressions(f"{{0}} ** {n!r}", (f"{n!r} * {{0}} ** {n - 1!r}",)),
               torch_code=torch_template(f"{{0}} ** {n!r}"))
+
+
+def _exact(n):
+    """A number as it is written in an op's name and rules: 2 for 2.0, 0.5 as 0.5 (exact, never rounded)."""
+    return int(n) if float(n).is_integer() else n
 
 
 # out = e^x; its derivative is itself.
@@ -284,7 +324,7 @@ def _exp(x):
     except OverflowError:
         raise OverflowError("e**x is too large for a float (x > 709.78)")
 def _exp_grads(x, out): return (out,)
-EXP = Op("exp", _exp, _exp_grads, "out = e^x", ("∂out/∂x = e^x",), 1,
+EXP = Op("exp", _exp, _exp_grads, "{out} = e^{0}", ("∂{out}/∂{0} = e^{0}",), 1,
          array_code=expressions("np.exp({0})", ("{out}",)),
          torch_code=torch_template("torch.exp({0})"))
 
@@ -295,14 +335,14 @@ def _log(x):
         raise ValueError("the log is only defined for x > 0")
     return math.log(x)
 def _log_grads(x, out): return (1.0 / x,)
-LOG = Op("log", _log, _log_grads, "out = ln x", ("∂out/∂x = 1/x",), 1,
+LOG = Op("log", _log, _log_grads, "{out} = ln {0}", ("∂{out}/∂{0} = 1/{0}",), 1,
          array_code=expressions("np.log({0})", ("1.0 / {0}",)),
          torch_code=torch_template("torch.log({0})"))
 
 # out = tanh x; the notes' g'(z) = 1 - tanh²(z)
 def _tanh(x): return math.tanh(x)
 def _tanh_grads(x, out): return (1.0 - out * out,)
-TANH = Op("tanh", _tanh, _tanh_grads, "out = tanh x", ("∂out/∂x = 1 - tanh²x",), 1,
+TANH = Op("tanh", _tanh, _tanh_grads, "{out} = tanh {0}", ("∂{out}/∂{0} = 1 − tanh²({0})",), 1,
           array_code=expressions("np.tanh({0})", ("1.0 - {out} * {out}",)),
           torch_code=torch_template("torch.tanh({0})"))
 
@@ -315,8 +355,8 @@ def _sigmoid(x):
     e = math.exp(x)
     return e / (1.0 + e)
 def _sigmoid_grads(x, out): return (out * (1.0 - out),)
-SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
-             ("∂out/∂x = σ(x)·(1 - σ(x))",), 1,
+SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "{out} = σ({0}) = 1/(1 + e^−{0})",
+             ("∂{out}/∂{0} = σ({0})·(1 − σ({0}))",), 1,
              # e^-x may overflow to inf for x < -709 (NumPy warns): 1/(1 + inf) is still 0.
              array_code=expressions("1.0 / (1.0 + np.exp(-{0}))", ("{out} * (1.0 - {out})",)),
              torch_code=torch_template("torch.sigmoid({0})"))
@@ -326,8 +366,8 @@ SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "out = σ(x) = 1/(1 + e^-x)",
 # subgradient 0 there.
 def _relu(x): return x if x > 0 else 0.0
 def _relu_grads(x, out): return (1.0,) if x > 0 else (0.0,)   # constant tuples: nothing to allocate
-RELU = Op("relu", _relu, _relu_grads, "out = max(0, x)",
-          ("∂out/∂x = 1 if x > 0 else 0",), 1,
+RELU = Op("relu", _relu, _relu_grads, "{out} = max(0, {0})",
+          ("∂{out}/∂{0} = 1 if {0} > 0 else 0",), 1,
           code=expressions("({0} if {0} > 0 else 0.0)", ("(1.0 if {0} > 0 else 0.0)",)),
           array_code=expressions("np.where({0} > 0, {0}, 0.0)", ("np.where({0} > 0, 1.0, 0.0)",)),
           # torch.relu's derivative at 0 is 0 too
@@ -350,8 +390,9 @@ def leaky_relu_with(slope):
     def local_grads(x, out):
         return (1.0 if x > 0 else slope,)
 
-    return Op("leaky_relu", forward, local_grads, f"out = x if x > 0 else {slope:g}·x",
-              (f"∂out/∂x = 1 if x > 0 else {slope:g}",), 1,
+    shown = _exact(slope)
+    return Op("leaky_relu", forward, local_grads, f"{{out}} = {{0}} if {{0}} > 0 else {shown}·{{0}}",
+              (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0 else {shown}",), 1,
               code=expressions(f"({{0}} if {{0}} > 0 else {slope!r} * {{0}})",
                                (f"(1.0 if {{0}} > 0 else {slope!r})",)),
               array_code=expressions(f"np.where({{0}} > 0, {{0}}, {slope!r} * {{0}})",
@@ -366,7 +407,7 @@ def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
 def _sum_array_code(args, out, varying=()):
     # On arrays, left to right: fsum works on floats only (it rounds once, this n - 1 times).
     return " + ".join(args), ("1.0",) * len(args)
-SUM = Op("sum", _sum, _sum_grads, "out = Σ x_i", ("∂out/∂x_i = 1",), None,
+SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1",), None, symbol="Σ",
          array_code=_sum_array_code, torch_code=_torch_stacked("sum"))
 
 
@@ -383,8 +424,8 @@ def _max_array_code(args, out, varying=()):
     first = f"np.argmax(np.stack(({', '.join(args)},)), axis=0)"
     return (f"np.maximum.reduce(({', '.join(args)},))",
             tuple(f"np.where({first} == {slot}, 1.0, 0.0)" for slot in range(len(args))))
-MAX = Op("max", _max, _max_grads, "out = max_i x_i",
-         ("∂out/∂x_i = 1 for the (first) largest x_i, else 0",), None,
+MAX = Op("max", _max, _max_grads, "{out} = max({inputs})",
+         ("∂{out}/∂{in} = 1 if {in} is the (first) largest, else 0",), None,
          # On a tie PyTorch shares the gradient among the largest inputs.
          array_code=_max_array_code, torch_code=_torch_stacked("max"))
 
@@ -405,10 +446,14 @@ def _weighted_sum_grads(*parts_and_out):
     n = (len(parts_and_out) - 2) // 2
     weights, inputs = parts_and_out[:n], parts_and_out[n:2 * n]
     return (*inputs, *weights, 1.0)
-def _weighted_sum_pattern(slot, n_inputs):
+def _weighted_sum_rule(slot, n_inputs):
     n = (n_inputs - 1) // 2          # parents: (w_1..w_n, a_1..a_n, b)
-    return 0 if slot < n else 1 if slot < 2 * n else 2
-def _weighted_sum_code(args, out):
+    if slot < n:
+        return f"∂{{out}}/∂{{in}} = {{{slot + n}}}"      # ∂z/∂w_i = a_i
+    if slot < 2 * n:
+        return f"∂{{out}}/∂{{in}} = {{{slot - n}}}"      # ∂z/∂a_i = w_i
+    return "∂{out}/∂{in} = 1"                           # ∂z/∂b = 1
+def _weighted_sum_code(args, out, varying=()):
     # b + w_1·a_1 + w_2·a_2 + ...: added left to right from the bias, as _weighted_sum adds.
     n = (len(args) - 1) // 2
     weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
@@ -430,9 +475,9 @@ def _weighted_sum_torch_code(args):
     weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
     return (f"torch.dot(torch.stack([{', '.join(weights)}]), "
             f"torch.stack([{', '.join(inputs)}])) + {bias}")
-WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "z = Σ_i w_i·a_i + b",
-                  ("∂z/∂w_i = a_i", "∂z/∂a_i = w_i", "∂z/∂b = 1"), None,
-                  pattern_of_slot=_weighted_sum_pattern, code=_weighted_sum_code,
+WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i w_i·a_i + b",
+                  ("∂{out}/∂w_i = a_i", "∂{out}/∂a_i = w_i", "∂{out}/∂b = 1"), None,
+                  rule_of_slot=_weighted_sum_rule, code=_weighted_sum_code,
                   array_code=_weighted_sum_array_code, torch_code=_weighted_sum_torch_code)
 
 

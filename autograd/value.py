@@ -6,10 +6,33 @@ from . import ops
 from .backward import sweep
 from .grad_mode import _GradMode
 
-__all__ = ["Value", "sum_values", "maximum", "weighted_sum"]
+__all__ = ["Value", "sum_values", "maximum", "weighted_sum", "NeuronRole"]
 
 # Roles of a node, used by drawings (parameters look different from inputs).
 INPUT, PARAMETER, CONSTANT, RESULT = "input", "parameter", "constant", "result"
+
+
+class NeuronRole(str):
+    """The role of a node that ``nn`` made as part of a neuron: a ``"result"`` that knows its place.
+
+    ``nn`` marks each neuron's weighted sum z[l]_j and activation a[l]_j with
+    one of these when it builds them, so the neuron view finds neurons without
+    reading labels.  It equals ``"result"``, like any other computed node.
+
+    Args:
+        part (str): ``"z"`` (the weighted sum) or ``"a"`` (the activation).
+        layer (int): the layer l, from 1.
+        index (int): the neuron j within its layer, from 1.
+
+    >>> role = NeuronRole("z", 2, 1)
+    >>> role == "result", role.part, role.layer, role.index
+    (True, 'z', 2, 1)
+    """
+
+    def __new__(cls, part, layer, index):
+        role = super().__new__(cls, RESULT)
+        role.part, role.layer, role.index = part, layer, index
+        return role
 
 
 def _to_float(data, what):
@@ -42,7 +65,8 @@ class Value:
             (``a * a`` has two edges to ``a``); ``()`` for a leaf.
         local_grads (tuple of float): ∂(this node)/∂parent for each parent, same order.
         role (str): ``"input"``, ``"parameter"`` or ``"constant"`` (a number that
-            an operation turned into a leaf) for leaves, ``"result"`` otherwise.
+            an operation turned into a leaf) for leaves, ``"result"`` otherwise
+            (a :class:`NeuronRole`, equal to ``"result"``, for a neuron's z and a).
 
     Raises:
         TypeError: if ``data`` is not an int or float (bool, str, None and

@@ -11,7 +11,9 @@ Run it with ``python -m demos.graph`` (``--a``, ``--b``, ``--c`` change the inpu
 
 import argparse
 
-from autograd import Value, sweep
+from autograd import Value, record
+from autograd.views.stepper import sentence
+from autograd.views.text import format_number, node_names
 
 from ._common import heading, say
 
@@ -90,28 +92,20 @@ def nudge_input(name, h=0.001, a=5.0, b=3.0, c=2.0):
 def backward_steps(a=5.0, b=3.0, c=2.0):
     """The backward pass of J, one chain-rule step per edge, as sentences.
 
-    Each step is the engine's own update (recorded by ``autograd.sweep``):
-    dJ/d(parent) = upstream gradient dJ/d(child) × local derivative ∂(child)/∂(parent).
-    Every node here feeds exactly one other, so no gradient needs adding up.
-    Edges into the constant 3 are left out: a constant has nothing to learn.
+    Each step is one step of the engine's recorded pass (``autograd.record``),
+    written as every view writes it (:func:`autograd.views.stepper.sentence`):
+    dJ/d(parent) += upstream gradient dJ/d(child) · local derivative
+    ∂(child)/∂(parent).  Every node here feeds exactly one other, so no
+    gradient needs adding up.  The edge into the constant 3 is not a step: a
+    constant has nothing to learn.
 
     Returns:
         list of str, in the order the engine makes the updates.
     """
-    nodes = build_graph(a, b, c)
-    steps = []
-
-    def describe(edge):
-        if edge.parent.role == "constant":
-            return
-        child, parent = edge.child.label, edge.parent.label
-        # d for the total derivative of J, ∂ for the local one of a single node.
-        steps.append(f"dJ/d{parent} = dJ/d{child} · ∂{child}/∂{parent} = "
-                     f"{edge.upstream_grad:g} × {edge.local_grad:g} = {edge.grad_after:g}"
-                     f"   (as {child} = {EXPRESSIONS[child]})")
-
-    sweep(nodes["J"], on_edge=describe)
-    return steps
+    rec = record(build_graph(a, b, c)["J"])
+    names = node_names(rec.order)
+    return [f"{sentence(update, names, 'J')}   (as {update.child.label} = "
+            f"{EXPRESSIONS[update.child.label]})" for update in rec.steps]
 
 
 def show(a=5.0, b=3.0, c=2.0):
@@ -121,9 +115,9 @@ def show(a=5.0, b=3.0, c=2.0):
         "named u = b·c and v = a + u.")
     heading("Forward pass: each node from its parents")
     for name in ("a", "b", "c"):
-        print(f"  {name} = {nodes[name].data:g}")
+        print(f"  {name} = {format_number(nodes[name].data)}")
     for name in ("u", "v", "J"):
-        print(f"  {name} = {EXPRESSIONS[name]} = {nodes[name].data:g}")
+        print(f"  {name} = {EXPRESSIONS[name]} = {format_number(nodes[name].data)}")
 
     heading("Backward pass: the chain rule, from J back to the inputs")
     say("Start with dJ/dJ = 1. Walking back along each edge, multiply the upstream "
@@ -131,15 +125,16 @@ def show(a=5.0, b=3.0, c=2.0):
     for step in backward_steps(a, b, c):
         print("  " + step)
     derivatives = graph_derivatives(a, b, c)
-    print("  So: " + ", ".join(f"{key} = {derivatives[key]:g}"
+    print("  So: " + ", ".join(f"{key} = {format_number(derivatives[key])}"
                                for key in ("dJ/dv", "dJ/du", "dJ/da", "dJ/db", "dJ/dc")))
 
     heading("Check by nudging each input by 0.001")
     for name in ("a", "b", "c"):
         before, after, slope = nudge_input(name, 0.001, a, b, c)
-        print(f"  {name}: {nodes[name].data:g} -> {nodes[name].data + 0.001:g} moves J from "
-              f"{before:g} to {after:.6g}, {slope:.4g} times the nudge "
-              f"(backward() said dJ/d{name} = {derivatives['dJ/d' + name]:g})")
+        print(f"  {name}: {format_number(nodes[name].data)} -> "
+              f"{format_number(nodes[name].data + 0.001)} moves J from {format_number(before)} "
+              f"to {format_number(after)}, {format_number(slope)} times the nudge "
+              f"(backward() said dJ/d{name} = {format_number(derivatives['dJ/d' + name])})")
 
 
 def main(argv=None):

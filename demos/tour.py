@@ -59,7 +59,7 @@ def _write_pictures(out_dir, writers):
     Without Graphviz's ``dot`` the tour still runs: it says how to install it
     and skips the pictures.
     """
-    from autograd.draw import DotNotFoundError
+    from autograd.views.draw import DotNotFoundError
 
     os.makedirs(out_dir, exist_ok=True)
     paths = []
@@ -77,7 +77,7 @@ def _write_pictures(out_dir, writers):
 def pictures(out_dir):
     """Write the pictures of the graphs above into ``out_dir``; return their paths.
 
-    * ``J.svg``: J = 3(a + b·c) after backward(), each edge with its local
+    * ``J.svg``: J = 3(a + b·c) after its backward pass, each edge with its local
       derivative and contribution;
     * ``J-steps.html``: the page that plays J's forward and backward pass edge by edge;
     * ``neuron.svg``: the single neuron's graph over the notes' three points, with its loss.
@@ -85,22 +85,20 @@ def pictures(out_dir):
     Returns:
         list of str (paths written).
     """
-    from autograd import animate, draw
+    from autograd.views import draw, page
 
     def write_j(path):
         nodes = graph.build_graph()
-        nodes["J"].backward()
-        draw.save_svg(nodes["J"], path, title="J = 3(a + b·c) after backward()")
+        draw.save_svg(nodes["J"], path, title="J = 3(a + b·c) after its backward pass")
 
     def write_j_page(path):
         nodes = graph.build_graph()
-        animate.write_html(nodes["J"], path, title="J = 3(a + b·c): the backward pass, edge by edge")
+        page.write_html(nodes["J"], path, title="J = 3(a + b·c): the backward pass, edge by edge")
 
     def write_neuron(path):
         single = neuron.make_neuron()
         inputs = [Value(x, f"x_{i}") for i, x in enumerate(neuron.XS, start=1)]
         loss = nn.binary_cross_entropy([single([x]) for x in inputs], neuron.YS).named("L")
-        loss.backward()
         draw.save_svg(loss, path, title="one sigmoid neuron, three examples, mean cross-entropy L")
 
     return _write_pictures(out_dir, [("J.svg", write_j), ("J-steps.html", write_j_page),
@@ -110,16 +108,26 @@ def pictures(out_dir):
 def network_picture(model, image, label, out_dir):
     """Draw the trained digits MLP on one test image, neuron by neuron; return the paths written.
 
-    The loss for that image is back-propagated first, so each neuron shows its
-    activation a[l]_j and its gradient dL/da[l]_j.
+    The drawing records the loss's backward pass for that image, so each
+    neuron shows its activation a[l]_j and its gradient dL/da[l]_j; the ten
+    outputs are captioned with their digit and softmax probability, the
+    predicted and the true class marked.
     """
-    from autograd import draw
+    from autograd.views import draw
+    from autograd.views.text import format_number
 
     def write(path):
-        loss = nn.cross_entropy(model(image), label).named("L")
-        model.zero_grad()
-        loss.backward()
-        draw.save_svg(loss, path, view="neurons",
+        logits = model(image)
+        loss = nn.cross_entropy(logits, label).named("L")
+        probabilities = [p.data for p in nn.softmax(logits)]
+        predicted = max(range(len(probabilities)), key=probabilities.__getitem__)
+        captions = {}
+        for digit, (logit, p) in enumerate(zip(logits, probabilities)):
+            marks = [m for m, on in (("predicted", digit == predicted), ("true", digit == label))
+                     if on]
+            captions[logit] = (f"digit {digit}: p = {format_number(p)}"
+                               + (f"  ← {' and '.join(marks)}" if marks else ""))
+        draw.save_svg(loss, path, view="neurons", captions=captions,
                       title=f"the trained MLP(64, [32, 10]) on a test image of a {label}")
 
     return _write_pictures(out_dir, [("digits-mlp.svg", write)])

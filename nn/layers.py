@@ -17,7 +17,7 @@ import random
 
 from autograd import Value, weighted_sum
 from autograd.grad_mode import _GradMode
-from autograd.value import PARAMETER
+from autograd.value import PARAMETER, NeuronRole
 
 from .activations import ACTIVATION_RULES, activation_named
 from .module import Module
@@ -85,6 +85,8 @@ class Neuron(Module):
         self.b = _parameter(0.0, f"b[{layer}]_{index}")
         # The labels of its two nodes, made once rather than on every forward pass.
         self._z_label, self._a_label = f"z[{layer}]_{index}", f"a[{layer}]_{index}"
+        # Marks that tell the neuron view which nodes make up this neuron.
+        self._z_role, self._a_role = NeuronRole("z", layer, index), NeuronRole("a", layer, index)
 
     @property
     def n_inputs(self):
@@ -100,9 +102,12 @@ class Neuron(Module):
     def _forward_values(self, inputs):
         # inputs: list of Values (a Layer converts them once for all its neurons).
         z = weighted_sum(self.w, inputs, self.b).named(self._z_label)
+        z.role = self._z_role
         if self.activation_name == "linear":
             return z
-        return self.activation(z).named(self._a_label)
+        a = self.activation(z).named(self._a_label)
+        a.role = self._a_role
+        return a
 
     def _forward_numbers(self, inputs):
         # Under no_grad a neuron has no graph to build, so it works on plain

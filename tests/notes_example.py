@@ -3,15 +3,14 @@
 from autograd import Value
 
 J_TREE_AFTER_BACKWARD = "\n".join([
-    "J = 33.0 (grad 1.0)  [*]",
-    "├─(∂J/∂n0 = 11.0)─ n0 = 3.0 (grad 11.0)  [constant]",
-    "└─(∂J/∂v = 3.0)─ v = 11.0 (grad 3.0)  [+]",
-    "   ├─(∂v/∂a = 1.0)─ a = 5.0 (grad 3.0)  [input]",
-    "   └─(∂v/∂u = 1.0)─ u = 6.0 (grad 3.0)  [*]",
-    "      ├─(∂u/∂b = 2.0)─ b = 3.0 (grad 6.0)  [input]",
-    "      └─(∂u/∂c = 3.0)─ c = 2.0 (grad 9.0)  [input]",
+    "J = 33 (grad 1)  [3·v]",
+    "└─(∂J/∂v = 3)─ v = 11 (grad 3)  [a + u]",
+    "   ├─(∂v/∂a = 1)─ a = 5 (grad 3)  [input]",
+    "   └─(∂v/∂u = 1)─ u = 6 (grad 3)  [b·c]",
+    "      ├─(∂u/∂b = 2)─ b = 3 (grad 6)  [input]",
+    "      └─(∂u/∂c = 3)─ c = 2 (grad 9)  [input]",
 ])
-"""text_tree(J) once the backward pass has run."""
+"""text_tree(J): the whole of one backward pass from zero."""
 
 
 def notes_graph():

@@ -45,8 +45,8 @@ def test_graph_nudges_of_b_and_c_agree_with_backward(name, slope):
 
 def test_graph_backward_steps_follow_the_chain_rule_from_J_down():
     steps = graph.backward_steps()
-    assert [step.split(" =")[0] for step in steps] == ["dJ/dv", "dJ/da", "dJ/du", "dJ/db", "dJ/dc"]
-    assert steps[3].startswith("dJ/db = dJ/du · ∂u/∂b = 3 × 2 = 6")
+    assert [step.split(" +=")[0] for step in steps] == ["dJ/dv", "dJ/da", "dJ/du", "dJ/db", "dJ/dc"]
+    assert steps[3].startswith("dJ/db += dJ/du · ∂u/∂b = 3 × 2 = 6")
 
 
 def test_graph_nudge_rejects_unknown_input():

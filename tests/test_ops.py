@@ -143,16 +143,23 @@ def test_numerical_grad_central_difference():
         assert Value(2.0) ** 3 is not None
 
 
-def test_each_slot_has_its_derivative_text():
-    # the drawings' edge tooltips read the rule for one input from the table
+def test_each_slot_has_its_derivative_rule_in_the_graphs_own_names():
+    # the drawings' edge tooltips read the rule for one input from the table,
+    # written with the graph's names, never a placeholder that clashes with them
     for op in OPS.values():
         if op.arity is not None:
-            assert [op.derivative_text(slot, op.arity) for slot in range(op.arity)] == list(op.derivatives)
-    z = weighted_sum([Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)], Value(0.5))
-    texts = [z.op.derivative_text(slot, len(z.parents)) for slot in range(len(z.parents))]
-    assert texts == ["∂z/∂w_i = a_i"] * 2 + ["∂z/∂a_i = w_i"] * 2 + ["∂z/∂b = 1"]
-    total = sum_values([Value(1.0)] * 3)
-    assert total.op.derivative_text(2, 3) == "∂out/∂x_i = 1"
+            names = [f"p{slot}" for slot in range(op.arity)]
+            for slot in range(op.arity):
+                assert op.rule_text(slot, names, "out").startswith(f"∂out/∂p{slot} = ")
+    assert ops.MUL.rule_text(0, ["b", "c"], "u") == "∂u/∂b = c"
+    assert ops.MUL.rule_text(1, ["b", "c"], "u") == "∂u/∂c = b"
+    assert ops.DIV.rule_text(1, ["a", "b"], "q") == "∂q/∂b = −a/b²"
+    names = ["w1", "w2", "x1", "x2", "b"]
+    texts = [ops.WEIGHTED_SUM.rule_text(slot, names, "z") for slot in range(5)]
+    assert texts == ["∂z/∂w1 = x1", "∂z/∂w2 = x2", "∂z/∂x1 = w1", "∂z/∂x2 = w2", "∂z/∂b = 1"]
+    assert ops.SUM.rule_text(2, ["x", "y", "t"], "s") == "∂s/∂t = 1"
+    assert ops.power_by(2.0).rule_text(0, ["v"], "y") == "∂y/∂v = 2·v^1"
+    assert ops.leaky_relu_with(0.1).formula_text(["z"], "a") == "a = z if z > 0 else 0.1·z"
 
 
 @settings(max_examples=50, deadline=None)

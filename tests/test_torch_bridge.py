@@ -8,7 +8,7 @@ import pytest
 
 import nn
 from autograd import Value, maximum, sum_values, weighted_sum
-from autograd.cli import main as cli_main
+from autograd.views.cli import main as cli_main
 from autograd.torch_bridge import mlp_from_torch, to_torch_code
 
 torch = pytest.importorskip("torch")

@@ -19,11 +19,12 @@ import math
 import operator
 import sys
 
-from . import ops
-from .explain import explain, format_number
-from .grad_mode import no_grad
-from .graph import topological_order
-from .value import CONSTANT, Value
+from .. import ops
+from ..backward import record
+from ..grad_mode import no_grad
+from ..value import CONSTANT, Value
+from .explain import explain
+from .text import d, format_number
 
 __all__ = ["main", "build_parser", "parse_expression", "evaluate", "ExpressionError",
            "FUNCTIONS"]
@@ -183,7 +184,7 @@ def parse_expression(text):
     >>> parse_expression("a.real")
     Traceback (most recent call last):
     ...
-    autograd.cli.ExpressionError: attribute access is not allowed: a.real
+    autograd.views.cli.ExpressionError: attribute access is not allowed: a.real
     """
     if not isinstance(text, str):
         raise TypeError(f"the expression must be a str, got {type(text).__name__}")
@@ -498,38 +499,41 @@ def main(argv=None):
 
 
 def _report(arguments, text, names, variables, root):
-    """Print the value, the gradients and whatever the flags ask for; write the files."""
-    name = arguments.name
-    stepper = None
-    if arguments.steps:
-        from .stepper import Stepper
-        # The stepper runs the sweep itself and winds it back; run() replays it to the end,
-        # leaving exactly the gradients backward() gives.
-        stepper = Stepper(root)
-        stepper.run()
-    else:
-        root.backward()
+    """Print the value, the gradients and whatever the flags ask for; write the files.
 
+    Everything printed or written reads one record of the backward pass.
+    """
+    name = arguments.name
+    rec = record(root)
+    # The graph is new, so one backward() gives the record's gradients; after it the
+    # variables' .grad agree with what explain() checks.
+    root.backward()
     at = ", ".join(f"{n} = {format_number(variables[n].data)}" for n in names)
     print(f"{name} = {text} = {format_number(root.data)}" + (f"   at {at}" if at else ""))
     if not names:
         print("(no variables, so no gradients)")
     for n in names:
-        print(f"d{name}/d{n} = {format_number(variables[n].grad)}")
+        print(f"{d(name, n)} = {format_number(rec.grads[variables[n]])}")
 
     if arguments.torch:
-        from .torch_bridge import to_torch_code
+        from ..torch_bridge import to_torch_code
         print()
         print(to_torch_code(root), end="")
     if arguments.tree:
         from .tree import text_tree
         print()
-        print(text_tree(root))
-    if stepper is not None:
+        print(text_tree(rec))
+    if arguments.steps:
+        from .stepper import sentence
+        from .text import glossary, node_names
+        node_name = node_names(rec.order)
         print()
-        print(f"The backward pass, one edge at a time ({stepper.total} steps):")
-        for number, sentence in enumerate(stepper.sentences(), 1):
-            print(f"{number:>{len(str(stepper.total))}}. {sentence}")
+        print(f"The backward pass, one edge at a time ({rec.n_steps} steps):")
+        for number, update in enumerate(rec.steps, 1):
+            print(f"{number:>{len(str(rec.n_steps))}}. "
+                  f"{sentence(update, node_name, node_name[root])}")
+        for line in glossary(rec.order, node_name):
+            print(f"({line})")
     if arguments.explain is not None:
         print()
         print(explain(root, variables[arguments.explain],
@@ -538,30 +542,14 @@ def _report(arguments, text, names, variables, root):
 
     status = 0
     if arguments.svg:
-        status = max(status, _write_svg(root, arguments.svg))
+        from .draw import save_svg
+        status = max(status, _write_file("--svg", arguments.svg,
+                                         lambda: save_svg(rec, arguments.svg)))
     if arguments.html:
-        status = max(status, _write_html(root, arguments.html, f"{name} = {text}"))
+        from .page import write_html
+        status = max(status, _write_file("--html", arguments.html, lambda: write_html(
+            rec, arguments.html, title=f"{name} = {text}")))
     return status
-
-
-def _write_svg(root, path):
-    from .draw import save_svg
-    return _write_file("--svg", path, lambda: save_svg(root, path))
-
-
-def _write_html(root, path, title):
-    from .animate import write_html
-
-    def write():
-        # The page replays the backward pass from its start, and leaves
-        # accumulate over sweeps (as with backward()), so the gradients the
-        # first sweep left are cleared; otherwise the page would show them doubled.
-        # write_html leaves them as backward() gives them.
-        for node in topological_order(root):
-            node.grad = 0.0
-        return write_html(root, path, title=title)
-
-    return _write_file("--html", path, write)
 
 
 def _write_file(flag, path, write):

@@ -1,12 +1,12 @@
 """Write one self-contained HTML page that plays a graph's forward pass, then its backward pass edge by edge.
 
-The page holds a picture (an inline SVG from :mod:`autograd.draw`) for every
-step: first the forward pass, one node at a time; then the start of the
-backward pass (d root/d root = 1); then one picture per edge update of the
-backward pass, that edge highlighted; then the finished gradients.  Under the
-picture, a sentence says what the step computed (the backward steps use the
-stepper's sentences, :func:`autograd.stepper.sentence`).  Previous / Next /
-Play buttons and the ← / → keys move through the steps.
+The page reads one record of the backward pass (:func:`autograd.record`):
+first the forward pass, one node at a time; then the start of the backward
+pass (d root/d root = 1); then one picture per step, that edge highlighted;
+then the finished gradients, those of one ``backward()`` from zero.  Under
+the picture, a sentence says what the step computed (the stepper's
+sentences, :func:`.stepper.sentence`).  Previous / Next / Play buttons and the
+← / → keys move through the steps.  Writing the page changes no ``.grad``.
 
 The page needs no network: CSS, script and pictures are all inside the file.
 Every picture has the same layout, so nothing moves but what changes.
@@ -16,50 +16,54 @@ Things a test or a curious reader can find in the page:
 * ``#counter`` ("step 4 of 15"), ``#phase`` and ``#sentence``: the current step;
 * ``section.frame``: one per step, with ``data-phase`` (``forward``, ``start``,
   ``backward``, ``done``), ``data-sentence``, and for a backward step
-  ``data-edge="n2->n4"`` (parent -> child, the drawing's node names),
+  ``data-edge="n2->n4"`` (parent -> child, the drawing's node ids),
   ``data-slot`` and ``data-step``; the frame shown has the class ``current``;
 * ``ul.values`` inside each frame: every node's data (forward) or grad
   (backward) at that step, one ``li`` per node with ``data-node``;
+* ``#glossary``: what each ``n<K>`` name stands for;
 * in the SVG, the highlighted edge and its two nodes have the class ``highlight``.
 """
 
-import html
-import json
-import pathlib
 import re
 
 from . import draw
-from .graph import topological_order
-from .stepper import Stepper, format_number
+from .canvas import GraphTooLargeError, largest_grad, render_svg
+from .stepper import sentence
+from .text import d, format_number, glossary, html_text, partial
 
-__all__ = ["write_html", "MAX_ANIMATED_NODES"]
+__all__ = ["write_html", "MAX_ANIMATED_NODES", "MAX_ANIMATED_EDGES"]
 
 MAX_ANIMATED_NODES = 40
-"""The most nodes an animated page draws: it holds one picture per step, and
-a graph with more nodes is too big to follow step by step anyway."""
+"""The most nodes an animated page draws: it holds one picture per step."""
+
+MAX_ANIMATED_EDGES = 80
+"""The most steps (edges) an animated page draws: each is a picture of the whole graph."""
 
 
-def write_html(root, path, *, title=None):
+def write_html(root, path, *, title=None, constants=False):
     """Write the animated forward and backward pass of ``root``'s graph to one HTML file.
 
-    Writing the page runs the backward pass on ``root``: afterwards every
-    ``grad`` is what ``root.backward()`` gives (leaves accumulate, as with
-    ``backward()``).  The page is self-contained (inline SVG, CSS and script;
-    no network access) and opens in any browser.
+    The page shows one backward pass from zero, whatever ``backward()`` calls
+    came before, and changes no ``.grad``.  It is self-contained (inline SVG,
+    CSS and script; no network access), opens in any browser, and is written
+    atomically (all of it, or nothing).
 
     Args:
-        root: the Value whose graph to animate (at most
-            :data:`MAX_ANIMATED_NODES` nodes).
+        root: a Value (at most :data:`MAX_ANIMATED_NODES` nodes and
+            :data:`MAX_ANIMATED_EDGES` steps), or a record of one.
         path (str or os.PathLike): the file to write, e.g. ``"backprop.html"``.
         title (str or None): the page's heading; default "forward and
             backward pass of <root>".
+        constants (bool): show constants (the 3 in 3·v) as nodes with steps of their own.
 
     Returns:
         pathlib.Path: the file written.
 
     Raises:
-        GraphTooLargeError: for a graph of more than :data:`MAX_ANIMATED_NODES` nodes.
+        TypeError: if ``root`` is not a Value (a list of outputs: pick one, out[0]).
+        GraphTooLargeError: for a graph past either limit.
         DotNotFoundError: if Graphviz's ``dot`` program is not installed.
+        OSError: if the file cannot be written.
 
     >>> import tempfile, pathlib
     >>> from autograd import Value
@@ -68,36 +72,34 @@ def write_html(root, path, *, title=None):
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     page = write_html(y, pathlib.Path(folder) / "y.html")
     ...     text = page.read_text(encoding="utf-8")
-    >>> 'data-edge="n0->n2"' in text, a.grad, b.grad
-    (True, 4.0, 2.0)
+    >>> 'data-edge="n0-&gt;n2"' in text, 'a.grad = 4' in text, a.grad
+    (True, True, 0.0)
     """
-    order = topological_order(root)
-    if len(order) > MAX_ANIMATED_NODES:
-        raise draw.GraphTooLargeError(
-            f"this graph has {len(order)} nodes, more than the {MAX_ANIMATED_NODES} an animated "
+    rec = draw.record_of(root, "write_html", constants)
+    shown = rec.shown_nodes()
+    if len(shown) > MAX_ANIMATED_NODES or rec.n_steps > MAX_ANIMATED_EDGES:
+        raise GraphTooLargeError(
+            f"this graph has {len(shown)} nodes and {rec.n_steps} edges to step through, more "
+            f"than the {MAX_ANIMATED_NODES} nodes and {MAX_ANIMATED_EDGES} edges an animated "
             f"page draws (one picture per step); animate a smaller graph, such as one neuron "
-            f"and its loss, and draw this one with autograd.draw.save_svg(root, path, "
+            f"and its loss, and draw this one with autograd.views.draw.save_svg(root, path, "
             f"view='neurons')")
-    stepper = Stepper(root)     # runs the sweep once, then winds the grads back to the start
-    names = stepper.names
-    root_name = stepper.root_name
+    names = draw.picture(rec, show_grads=False).names
+    root_name = names[rec.root]
     title = title if title is not None else f"forward and backward pass of {root_name}"
 
     # First pass: measure every picture's text cells; then draw them all with
-    # the widest of each cell and the final colour scale, so the layout and
-    # the colours stay put from one picture to the next.
-    stepper.run()
-    scale = draw._grad_scale(order)
+    # the widest of each cell and one colour scale, so the layout and the
+    # colours stay put from one picture to the next.
+    scale = max(largest_grad(rec.grads_at(k)[node] for node in shown if rec.reached(node, k))
+                for k in range(rec.n_steps + 1))
     widths = {}
-    for _ in _pictures(stepper, order, draw._Frame(scale=scale), widths, render=False):
+    for _ in _pictures(rec, names, draw.Frame(scale=scale), widths, render=False):
         pass
-    frames = list(_pictures(stepper, order, draw._Frame(widths=widths, scale=scale), {},
+    frames = list(_pictures(rec, names, draw.Frame(widths=widths, scale=scale), {},
                             render=True))
-    stepper.run()                # leave the grads as backward() leaves them
-
-    path = pathlib.Path(path)
-    path.write_text(_page(title, frames), encoding="utf-8")
-    return path
+    notes = glossary(rec.order, names, shown)
+    return draw.write_atomically(path, _page(title, frames, notes))
 
 
 # --- the pictures -----------------------------------------------------------------
@@ -113,105 +115,90 @@ class _Picture:
         self.attributes = attributes    # extra data- attributes
 
 
-def _pictures(stepper, order, frame, widths_seen, render):
-    """Yield every step's _Picture, moving ``stepper`` from its start to its end.
+def _pictures(rec, names, frame, widths_seen, render):
+    """Yield every step's _Picture, from the record's start to its end.
 
     Args:
-        stepper: a Stepper of the graph (reset to its start first).
-        order: the graph's topological order.
-        frame: a ``draw._Frame``, what stays equal across pictures.
+        rec: the record.
+        names: the nodes' names.
+        frame: a ``draw.Frame``, what stays equal across pictures.
         widths_seen (dict): filled with the longest text of each cell of any picture.
         render (bool): run dot for each picture (False when only measuring).
     """
-    names = stepper.names
-    root_name = stepper.root_name
-    stepper.reset()
+    root_name = names[rec.root]
+    shown = rec.shown_nodes()
 
     def picture(**options):
-        frame.applied = options.pop("applied")
-        drawing = draw._Drawing(stepper.root, frame=frame, **options)
+        drawing = draw.picture(rec, frame=frame, title=f"computation graph of {root_name}",
+                               **options)
         for key, length in drawing.lengths.items():
             widths_seen[key] = max(length, widths_seen.get(key, 0))
-        return draw._render_svg(drawing.digraph) if render else ""
+        return render_svg(drawing.digraph) if render else ""
 
-    title = f"computation graph of {root_name}"
     # The forward pass, one node at a time.
-    for upto in range(1, len(order) + 1):
-        node = order[upto - 1]
+    for number, node in enumerate(shown):
+        upto = rec.position[node] + 1
         values = [(names[n], f"{names[n]} = {format_number(n.data)}", n is node)
-                  for n in order[:upto]]
-        svg = picture(forward_upto=upto, applied=set(), title=title)
-        yield _Picture("forward", _forward_sentence(node, names), values, svg,
-                       {"node": f"n{upto - 1}"})
+                  for n in shown[:number + 1]]
+        yield _Picture("forward", _forward_sentence(node, names), values,
+                       picture(forward_upto=upto), {"node": f"n{upto - 1}"})
+
+    def grads(step, changed=None):
+        now = rec.grads_at(step)
+        return [(names[n], f"{names[n]}.grad = {format_number(now[n])}" if rec.reached(n, step)
+                 else f"{names[n]}.grad: not computed yet", n is changed) for n in shown]
 
     # The start of the backward pass: d root/d root = 1.
-    def grads(changed=None):
-        return [(names[n], f"{names[n]}.grad = {format_number(n.grad)}", n is changed)
-                for n in order]
+    yield _Picture("start", _start_sentence(root_name), grads(0, rec.root), picture(step=0),
+                   {"node": f"n{rec.position[rec.root]}"})
 
-    svg = picture(grads_known=True, applied=set(), title=title)
-    yield _Picture("start", _start_sentence(root_name), grads(stepper.root), svg,
-                   {"node": f"n{len(order) - 1}"})
-
-    # One picture per edge update, replayed by the stepper from the one sweep.
-    position = {node: i for i, node in enumerate(order)}
-    applied = set()
-    for number in range(1, stepper.total + 1):
-        stepper.next()
-        update = stepper.current
-        applied.add((update.child, update.slot))
-        svg = picture(grads_known=True, highlight=update, applied=set(applied), title=title)
-        edge = f"n{position[update.parent]}->n{position[update.child]}"
-        yield _Picture("backward", stepper.sentence(update), grads(update.parent), svg,
+    # One picture per step of the record.
+    for number, update in enumerate(rec.steps, start=1):
+        edge = f"n{rec.position[update.parent]}->n{rec.position[update.child]}"
+        yield _Picture("backward", sentence(update, names, root_name),
+                       grads(number, update.parent), picture(step=number),
                        {"edge": edge, "slot": str(update.slot), "step": str(number),
                         "parent": names[update.parent], "child": names[update.child]})
 
     # The finished gradients.
-    svg = picture(grads_known=True, applied=set(applied), title=title)
-    yield _Picture("done", _done_sentence(order, names, root_name), grads(), svg, {})
+    yield _Picture("done", _done_sentence(rec, names, root_name), grads(rec.n_steps),
+                   picture(), {})
 
 
 def _forward_sentence(node, names):
     """What the forward pass computes at ``node``, with its local derivatives."""
     name = names[node]
     if not node.parents:
-        if node.role == "constant":
-            return f"{name} = {format_number(node.data)}: a constant, a plain number in the expression"
         article = "an" if node.role[0] in "aeiou" else "a"
         return f"{name} = {format_number(node.data)}: {article} {node.role}, given"
     op = node.op
     inputs = [names[parent] for parent in node.parents]
     numbers = [format_number(parent.data) for parent in node.parents]
-    if len(inputs) == 2 and op.arity == 2:
-        expression = f"{inputs[0]} {op} {inputs[1]}"
-        with_numbers = f"{numbers[0]} {op} {numbers[1]}"
-    elif len(inputs) == 1 and not str(op)[0].isalpha():
-        expression, with_numbers = f"{inputs[0]}{op}", f"{numbers[0]}{op}"   # v**2
-    else:
-        expression = f"{op}({', '.join(inputs)})"
-        with_numbers = f"{op}({', '.join(numbers)})"
-    text = f"{name} = {expression}"
+    text = op.formula_text(inputs, name)
     if len(inputs) <= 4:
+        with_numbers = op.formula_text(numbers, name).split(" = ", 1)[-1]
         text += f" = {with_numbers}"
     text += f" = {format_number(node.data)}"
     if len(inputs) <= 4:
-        local = ", ".join(f"∂{name}/∂{parent} = {format_number(g)}"
-                          for parent, g in zip(inputs, node.local_grads))
-        text += f".  Kept for the backward pass: {local}"
+        local = ", ".join(f"{partial(name, parent)} = {format_number(g)}"
+                          for parent, g, p in zip(inputs, node.local_grads, node.parents)
+                          if p.role != "constant")
+        if local:
+            text += f".  Kept for the backward pass: {local}"
     return text
 
 
 def _start_sentence(root_name):
-    return (f"The backward pass starts at {root_name}: d{root_name}/d{root_name} = 1.0, so "
-            f"{root_name}.grad = 1.0.  Each step now sends the gradient down one edge: "
-            f"parent.grad += local derivative × upstream gradient.")
+    return (f"The backward pass starts at {root_name}: {d(root_name, root_name)} = 1, so "
+            f"{root_name}.grad = 1.  Each step now sends the gradient down one edge: "
+            f"parent.grad += upstream gradient × local derivative.")
 
 
-def _done_sentence(order, names, root_name):
-    leaves = [node for node in order if not node.parents and node.role != "constant"][:8]
-    listed = ", ".join(f"{names[node]}.grad = {format_number(node.grad)}" for node in leaves)
-    text = (f"Done: every grad is now d{root_name}/d(node), the same numbers "
-            f"{root_name}.backward() gives")
+def _done_sentence(rec, names, root_name):
+    leaves = [node for node in rec.shown_nodes() if not node.parents][:8]
+    listed = ", ".join(f"{names[node]}.grad = {format_number(rec.grads[node])}" for node in leaves)
+    text = (f"Done: every grad is now {d(root_name, '(node)')}, the same numbers one "
+            f"{root_name}.backward() from zero gives")
     return f"{text}: {listed}." if listed else f"{text}."
 
 
@@ -231,16 +218,11 @@ def _inline_svg(svg, index):
 _CHANGED = ' class="changed"'
 
 
-def _attribute(text):
-    """Escape text for a double-quoted HTML attribute (``>`` may stay, so data-edge reads n0->n2)."""
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-
-
 def _frame_html(index, picture):
     data = {"phase": picture.phase, "sentence": picture.sentence, **picture.attributes}
-    attributes = " ".join(f'data-{key}="{_attribute(value)}"' for key, value in data.items())
+    attributes = " ".join(f'data-{key}="{html_text(value)}"' for key, value in data.items())
     values = "".join(
-        f'<li data-node="{_attribute(name)}"{_CHANGED if changed else ""}>{html.escape(text)}</li>'
+        f'<li data-node="{html_text(name)}"{_CHANGED if changed else ""}>{html_text(text)}</li>'
         for name, text, changed in picture.values)
     hidden = "" if index == 0 else " hidden"
     current = " current" if index == 0 else ""
@@ -264,6 +246,8 @@ button { font: inherit; font-size: 0.95rem; padding: 6px 14px; border: 1px solid
 button:hover { background: #f0f0f0; }
 button:focus-visible { outline: 3px solid var(--accent); outline-offset: 1px; }
 button:disabled { color: #aaa; cursor: default; }
+#play { min-width: 7.5em; }   /* Play and Pause the same width: the buttons never shift */
+#glossary { color: var(--muted); font-size: 0.85rem; margin: 4px 0 0; }
 #counter { font-variant-numeric: tabular-nums; margin-left: 8px; font-weight: bold; }
 #phase { color: var(--muted); }
 #phase.backward, #phase.start { color: #7a3b63; }
@@ -368,22 +352,25 @@ _SCRIPT = """
 """
 
 
-def _page(title, pictures):
+def _page(title, pictures, notes):
     frames = "\n".join(_frame_html(i, picture) for i, picture in enumerate(pictures))
     first = pictures[0]
+    glossary_html = "".join(f"<li>{html_text(line)}</li>" for line in notes)
+    glossary_html = f'<ul id="glossary">{glossary_html}</ul>' if notes else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
+<title>{html_text(title)}</title>
 <style>{_STYLE}</style>
 </head>
 <body>
 <header>
-<h1>{html.escape(title)}</h1>
+<h1>{html_text(title)}</h1>
 <p>First the forward pass computes each value from its inputs; then the backward pass sends
-gradients back along every edge: parent.grad += local derivative × upstream gradient.</p>
+gradients back along every edge: parent.grad += upstream gradient × local derivative.</p>
+{glossary_html}
 </header>
 <div id="controls">
 <button id="prev" type="button" aria-label="previous step">&#9664; Previous</button>
@@ -397,7 +384,7 @@ gradients back along every edge: parent.grad += local derivative × upstream gra
 <div id="stage">
 {frames}
 </div>
-<p id="sentence" aria-live="polite">{html.escape(first.sentence)}</p>
+<p id="sentence" aria-live="polite">{html_text(first.sentence)}</p>
 <ul id="values" class="values" aria-label="values at this step"></ul>
 </main>
 <script>{_SCRIPT}</script>

@@ -7,8 +7,8 @@ import pytest
 from matplotlib.mathtext import MathTextParser
 
 from autograd import Value, sweep, topological_order, weighted_sum
-from autograd.explain import (ChainPaths, Edge, NotInGraphError, chain_paths, explain,
-                              format_number, node_names)
+from autograd.views.explain import ChainPaths, Edge, NotInGraphError, chain_paths, explain
+from autograd.views.text import format_number, node_names
 from nn.losses import binary_cross_entropy
 
 
@@ -47,11 +47,11 @@ def _loss_steps(L, a2):
 
 @pytest.mark.parametrize("leaf_name, expected", [
     ("a", "dJ/da = ∂J/∂v · ∂v/∂a = 3 × 1 = 3   (via *, +)\n"
-          "sum of 1 path = 3 = a.grad ✓"),
+          "sum of 1 path = 3 = a.grad after one backward() from zero ✓"),
     ("b", "dJ/db = ∂J/∂v · ∂v/∂u · ∂u/∂b = 3 × 1 × 2 = 6   (via *, +, *)\n"
-          "sum of 1 path = 6 = b.grad ✓"),
+          "sum of 1 path = 6 = b.grad after one backward() from zero ✓"),
     ("c", "dJ/dc = ∂J/∂v · ∂v/∂u · ∂u/∂c = 3 × 1 × 3 = 9   (via *, +, *)\n"
-          "sum of 1 path = 9 = c.grad ✓"),
+          "sum of 1 path = 9 = c.grad after one backward() from zero ✓"),
 ])
 def test_J_example_text(leaf_name, expected):
     J, a, b, c = notes_J()
@@ -64,7 +64,7 @@ def test_J_example_data():
     J, a, b, c = notes_J()
     found = chain_paths(J, c)
     assert isinstance(found, ChainPaths)
-    assert found.n_paths == 1 and found.groups is None
+    assert found.n_paths.exact == 1 and found.groups is None
     (path,) = found.paths
     v = J.parents[1]
     u = v.parents[1]
@@ -73,25 +73,62 @@ def test_J_example_data():
     assert found.agrees
 
 
-def test_runs_the_sweep_when_gradients_are_missing_and_says_so():
+def test_explain_changes_no_grad_and_needs_no_backward():
     J, a, b, c = notes_J()
-    assert b.grad == 0.0
     text = explain(J, b)
-    assert text.splitlines()[0] == ("(The gradients had not been computed from J, "
-                                    "so the backward sweep was run first.)")
-    assert b.grad == 6.0 and J.grad == 1.0
-    # Now they are there: no second sweep (which would make the leaves accumulate).
-    again = explain(J, b)
-    assert "sweep was run" not in again and b.grad == 6.0
+    assert text.splitlines()[1] == "sum of 1 path = 6 = b.grad after one backward() from zero ✓"
+    assert text.splitlines()[2].startswith("(b.grad is 0 now, not 6: no backward() from J")
+    assert (a.grad, b.grad, c.grad, J.grad) == (0.0, 0.0, 0.0, 0.0)
 
 
-def test_a_stale_leaf_gradient_is_reported_not_hidden():
+def test_two_backward_calls_are_named_as_the_cause():
     J, a, b, c = notes_J()
     J.backward()
     J.backward()               # leaves accumulate: b.grad == 12
-    text = explain(J, b)
-    assert "sum of 1 path = 6 ≠ b.grad = 12 ✗" in text
-    assert "accumulate" in text
+    lines = explain(J, b).splitlines()
+    assert lines[1] == "sum of 1 path = 6 = b.grad after one backward() from zero ✓"
+    assert lines[2] == ("(b.grad is 12 now, not 6 = 2 × 6: leaf gradients accumulate, as in "
+                        "PyTorch, so it looks like 2 backward() calls without zero_grad() "
+                        "between them)")
+    assert b.grad == 12.0
+
+
+def test_an_intermediate_node_is_explained_from_itself_not_from_a_later_root():
+    # The issue's repro: y.grad after L.backward() is dL/dy = 1, but dy/dx = 2·n·3 = 36.
+    x = Value(2.0, "x")
+    n = (3 * x).named("n")
+    y = (n * n).named("y")
+    L = (y + n).named("L")
+    L.backward()
+    lines = explain(y, x, max_paths=1).splitlines()
+    assert any(line.endswith("= 36 = x.grad after one backward() from zero ✓") for line in lines)
+    assert lines[-1].startswith("(x.grad is 39 now, not 36: it holds gradients from other passes")
+
+
+def test_a_second_root_such_as_an_l2_term_is_named_as_the_cause():
+    w = Value(0.5, "w")
+    loss = (w * 4).named("loss")
+    l2 = (w * w * 0.1).named("l2")
+    loss.backward()
+    l2.backward()              # a second root sends gradient to w too
+    lines = explain(loss, w).splitlines()
+    assert lines[1] == "sum of 1 path = 4 = w.grad after one backward() from zero ✓"
+    assert lines[2].startswith("(w.grad is 4.1 now, not 4: it holds gradients from other passes "
+                               "as well, such as a second root")
+
+
+def test_a_stepper_part_way_is_named_as_the_cause():
+    from autograd.views.stepper import Stepper
+    J, a, b, c = notes_J()
+    s = Stepper(J)
+    for _ in range(2):
+        s.next()               # a.grad = 3 already; b still 0
+    lines = explain(J, b).splitlines()
+    assert lines[1] == "sum of 1 path = 6 = b.grad after one backward() from zero ✓"
+    assert lines[2] == ("(b.grad is 0 now, not 6: a Stepper of J is part-way, at step 2 of 5; "
+                        "b.grad holds what its first 2 steps sent)")
+    s.run()
+    assert len(explain(J, b).splitlines()) == 2          # done: b.grad agrees, nothing to say
 
 
 # --- the notes' two-layer chain ----------------------------------------------------
@@ -103,12 +140,12 @@ def test_notes_two_layer_chain_has_five_labelled_factors():
     first, check = text.splitlines()
     formula, numbers = first.split(" = ", 2)[1:]
     assert formula == "∂L/∂a2 · ∂a2/∂z2 · ∂z2/∂a1 · ∂a1/∂z1 · ∂z1/∂w1"
-    factors = [float(n.strip("()")) for n in numbers.split("   ")[0].split(" = ")[0].split(" × ")]
+    factors = [float(n.strip("()…")) for n in numbers.split("   ")[0].split(" = ")[0].split(" × ")]
     # The notes: dL/da2 = -1/a2 for y = 1, σ' = a(1 - a), dz2/da1 = w2, dz1/dw1 = x
     expected = [-1 / a2.data, a2.data * (1 - a2.data), 0.2, a1.data * (1 - a1.data), 9.0]
     assert factors == pytest.approx(expected, rel=1e-5)
     assert math.prod(expected) == pytest.approx(w1.grad, rel=1e-9)
-    assert check == f"sum of 1 path = {format_number(w1.grad)} = w1.grad ✓"
+    assert check == f"sum of 1 path = {format_number(w1.grad)} = w1.grad after one backward() from zero ✓"
     # The loss's own steps (mean, minus, log) collapse into the first factor, dL/da2.
     loss_ops = "∘".join(str(node.op) for node in _loss_steps(L, a2))
     assert first.endswith(f"(via {loss_ops}, sigmoid, Σw·a+b, sigmoid, Σw·a+b)")
@@ -118,6 +155,7 @@ def test_notes_two_layer_chain_has_five_labelled_factors():
 def test_notes_two_layer_chain_every_edge():
     L, w1, a1, a2 = notes_two_layer_chain()
     found = chain_paths(L, w1)
+    L.backward()
     (path,) = found.paths
     ops = [str(edge.child.op) for edge in path.edges]
     loss_ops = [str(node.op) for node in _loss_steps(L, a2)]
@@ -128,7 +166,7 @@ def test_notes_two_layer_chain_every_edge():
     assert w1.grad == pytest.approx((a2.data - 1) * 0.2 * a1.data * (1 - a1.data) * 9, rel=1e-9)
     text = explain(L, w1)
     assert text.count("∂") == 2 * len(path.edges)
-    assert text.endswith("= w1.grad ✓")
+    assert text.endswith("= w1.grad after one backward() from zero ✓")
 
 
 # --- several paths ----------------------------------------------------------------
@@ -143,9 +181,9 @@ def test_diamond_two_paths_add_up():
     assert [p.product for p in found.paths] == [2.0, 7.0]
     assert found.total == 9.0 == a.grad
     assert explain(y, a) == (
-        "path 1 of 2: ∂y/∂n2 · ∂n2/∂a = 2 × 1 = 2   (via *, +)\n"
+        "path 1 of 2: ∂y/∂(a + b) · ∂(a + b)/∂a = 2 × 1 = 2   (via *, +)\n"
         "path 2 of 2: ∂y/∂a = 7   (via *)\n"
-        "sum of 2 paths = 2 + 7 = 9 = a.grad ✓")
+        "sum of 2 paths = 2 + 7 = 9 = a.grad after one backward() from zero ✓")
 
 
 def test_a_times_a_is_two_edges_so_two_paths():
@@ -157,7 +195,7 @@ def test_a_times_a_is_two_edges_so_two_paths():
     assert explain(q, s) == (
         "path 1 of 2: ∂q/∂s = 3   (via * input 1)\n"
         "path 2 of 2: ∂q/∂s = 3   (via * input 2)\n"
-        "sum of 2 paths = 3 + 3 = 6 = s.grad ✓")
+        "sum of 2 paths = 3 + 3 = 6 = s.grad after one backward() from zero ✓")
 
 
 def test_negative_factors_are_bracketed():
@@ -171,7 +209,7 @@ def test_root_itself_is_the_empty_path():
     J, a, b, c = notes_J()
     J.backward()
     assert explain(J, J) == ("dJ/dJ = 1   (the root itself: the empty path)\n"
-                             "sum of 1 path = 1 = J.grad ✓")
+                             "sum of 1 path = 1 = J.grad after one backward() from zero ✓")
 
 
 # --- path explosion ---------------------------------------------------------------
@@ -187,13 +225,13 @@ def test_two_to_the_forty_paths_are_grouped_not_enumerated():
     assert found.paths is None
     assert [(g.edge.slot, g.n_paths, g.upstream_grad, g.contribution) for g in found.groups] == [
         (0, 2 ** 39, 2.0 ** 39, 2.0 ** 39), (1, 2 ** 39, 2.0 ** 39, 2.0 ** 39)]
-    assert found.total == 2.0 ** 40 == x.grad
+    assert found.total == 2.0 ** 40 == found.leaf_grad and x.grad == 0.0
     text = explain(y, x)
     assert "dL/dx sums 1,099,511,627,776 paths" in text
     assert "more than max_paths = 20" in text
-    assert "dL/dn1 · ∂n1/∂x = 549755813888 × 1 = 549755813888" in text
+    assert "dL/d(x + x) · ∂(x + x)/∂x = 549755813888 × 1 = 549755813888" in text
     assert "standing for 549,755,813,888 paths" in text
-    assert "sum of 2 groups = 549755813888 + 549755813888 = 1099511627776 = x.grad ✓" in text
+    assert "sum of 2 groups = 549755813888 + 549755813888 = 1099511627776 = x.grad after one backward() from zero ✓" in text
     assert "reuses it for every path through n" in text
 
 
@@ -230,23 +268,23 @@ def test_a_long_single_path_is_elided_in_the_middle():
         y = y * 1.0
     text = explain(y, x)
     assert "…(976 more)…" in text
-    assert text.endswith("sum of 1 path = 1 = x.grad ✓")
+    assert "sum of 1 path = 1 = x.grad after one backward() from zero ✓" in text
 
 
 # --- names ------------------------------------------------------------------------
 
-def test_unlabelled_nodes_are_named_by_topological_position():
+def test_unlabelled_nodes_are_named_by_what_they_compute():
     a, b = Value(2.0, "a"), Value(3.0, "b")
     y = a * b + a
-    names = node_names(y)
     order = topological_order(y)
-    assert [names[node] for node in order] == ["a", "b", "n2", "n3"]
+    names = node_names(order)
+    assert [names[node] for node in order] == ["a", "b", "a·b", "a·b + a"]
 
 
 def test_a_label_used_twice_gets_its_position():
     x1, x2 = Value(1.0, "x"), Value(2.0, "x")
-    names = node_names(x1 * x2)
-    assert sorted(names.values()) == ["n2", "x(n0)", "x(n1)"]
+    names = node_names(topological_order(x1 * x2))
+    assert sorted(names.values()) == sorted(["x(n0)", "x(n1)", "x(n0)·x(n1)"])
 
 
 # --- markdown ---------------------------------------------------------------------
@@ -257,7 +295,7 @@ def test_markdown_J_matches_the_notes_notation():
     text = explain(J, a, format="markdown")
     assert (r"$$\frac{\partial J}{\partial a} = \frac{\partial J}{\partial v}\cdot"
             r"\frac{\partial v}{\partial a} = 3 \cdot 1 = 3$$") in text
-    assert "`a.grad` ✓" in text
+    assert "`a.grad` after one backward() from zero ✓" in text
 
 
 def _balanced(latex):
@@ -298,7 +336,7 @@ def test_markdown_names_in_the_notes_notation():
     L, w1, a1, a2 = notes_two_layer_chain()
     text = explain(L, w1, format="markdown", collapse_unlabelled=True)
     assert r"\frac{\partial L}{\partial a_{2}}\cdot\frac{\partial a_{2}}{\partial z_{2}}" in text
-    assert "`w1.grad` ✓" in text
+    assert "`w1.grad` after one backward() from zero ✓" in text
 
 
 # --- errors -----------------------------------------------------------------------
@@ -325,7 +363,7 @@ def test_bad_arguments(kwargs, error):
 
 def test_not_a_value():
     J, a, b, c = notes_J()
-    with pytest.raises(TypeError, match="leaf must be a Value"):
+    with pytest.raises(TypeError, match="explain's leaf needs a Value"):
         chain_paths(J, 3.0)
 
 

@@ -3,9 +3,11 @@
 A gradient dJ/dx is the sum, over every path from J down to x, of the
 product of the local derivatives along that path.  This module lists those
 paths with their op names and numbers, adds them up, and checks the sum
-against ``x.grad`` from the one backward sweep, as the lecture notes do by
-hand at the end of ``../shared/seeds/000_*``:
-dL/dw1 = dL/da2 · da2/dz2 · dz2/da1 · da1/dz1 · dz1/dw1.
+against the gradient of one backward pass from J, from zero (a record, see
+:func:`autograd.record`), as the lecture notes do by hand at the end of
+``../shared/seeds/000_*``: dL/dw1 = dL/da2 · da2/dz2 · dz2/da1 · da1/dz1 · dz1/dw1.
+Where the user's ``x.grad`` holds something else (two ``backward()`` calls,
+a second root, a stepper part-way), the explanation says which.
 
 The number of paths can grow exponentially with depth (each ``x = x + x``
 doubles it), so paths are counted first, by dynamic programming, and only
@@ -13,15 +15,22 @@ listed when there are at most ``max_paths`` of them; otherwise they are
 grouped by the edge they end with, using the gradients the sweep stored.
 """
 
+import functools
 import math
+import re
 from typing import NamedTuple
 
-from .backward import sweep
-from .graph import node_names, topological_order
-from .value import Value
+from ..backward import record, require_value
+from ..value import Value
+from . import stepper
+from .text import d, format_number, latex, node_names, partial
 
-__all__ = ["chain_paths", "explain", "node_names", "format_number",
+__all__ = ["chain_paths", "explain", "Explanation",
            "Edge", "ChainPath", "PathGroup", "ChainPaths", "NotInGraphError"]
+
+# Path counts are exact up to this; past it only their size (log2) is kept,
+# so a graph with 2^100000 paths costs no more memory than one with 2.
+_EXACT_COUNT_LIMIT = 2 ** 64
 
 _FORMATS = ("text", "markdown")
 
@@ -29,7 +38,7 @@ _FORMATS = ("text", "markdown")
 _MAX_FACTORS_SHOWN = 24
 
 _BACKPROP_SENTENCE = (
-    "{grad_of_n} is the gradient the backward sweep stored on n: backprop computes it once "
+    "{grad_of_n} is the gradient the backward pass stored on n: backprop computes it once "
     "and reuses it for every path through n instead of walking the paths one by one, so one "
     "sweep costs one multiply-add per edge, not one per path.")
 
@@ -66,14 +75,14 @@ class PathGroup(NamedTuple):
 
     Attributes:
         edge: the last edge, from a child n of the leaf down to the leaf.
-        upstream_grad: d(root)/dn, the gradient the backward sweep stored on n.
-        n_paths: how many paths from the root end with this edge (int).
+        upstream_grad: d(root)/dn, the gradient the recorded pass stored on n.
+        n_paths: how many paths from the root end with this edge (a PathCount).
         contribution: ``upstream_grad * edge.local_grad``, their sum.
     """
 
     edge: Edge
     upstream_grad: float
-    n_paths: int
+    n_paths: object
     contribution: float
 
 
@@ -82,47 +91,101 @@ class ChainPaths(NamedTuple):
 
     Attributes:
         root, leaf: the Values asked about.
-        n_paths (int): the number of paths from root down to leaf (exact, however large).
+        n_paths (PathCount): the number of paths from root down to leaf.
         paths (list of ChainPath or None): every path, when ``n_paths <= max_paths``.
         groups (list of PathGroup or None): otherwise, the paths grouped by their last edge.
         total (float): the sum of the path products (or of the group contributions).
-        leaf_grad (float): ``leaf.grad`` after the backward sweep.
-        ran_sweep (bool): True if :func:`chain_paths` ran the sweep itself
-            (the root's gradient was not 1, so gradients had not been computed from it).
-        names (dict): Value -> name, see :func:`node_names`.
+        leaf_grad (float): d root/d leaf from one backward pass from zero (the record's).
+        user_grad (float): ``leaf.grad`` as the user's graph holds it now.
+        names (dict): Value -> name, see :func:`.text.node_names`.
+        record (autograd.BackwardRecord): the pass checked against.
     """
 
     root: Value
     leaf: Value
-    n_paths: int
+    n_paths: object
     paths: list
     groups: list
     total: float
     leaf_grad: float
-    ran_sweep: bool
+    user_grad: float
     names: dict
+    record: object
 
     @property
     def agrees(self):
-        """True when the sum over paths equals the swept gradient (to rounding)."""
+        """True when the sum over paths equals the recorded gradient (to rounding)."""
         return _agree(self.total, self.leaf_grad)
 
 
-# --- names and numbers ---------------------------------------------------------
+@functools.total_ordering
+class PathCount:
+    """How many paths: exact while it fits in 64 bits, else only its size as a power of 2.
 
-def format_number(x):
-    """Show a float briefly: whole numbers in full, others to 6 significant digits.
+    It compares with ints and other PathCounts (``found.n_paths == 2 ** 40``).
 
-    >>> format_number(6.0), format_number(-0.25), format_number(1 / 3), format_number(2.0 ** 40)
-    ('6', '-0.25', '0.333333', '1099511627776')
+    Attributes:
+        exact (int or None): the count, or None past 2^64.
+        log2 (float): log2 of the count.
     """
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == int(x) and abs(x) < 1e16:
-        return str(int(x))
-    return f"{x:.6g}"
+
+    __slots__ = ("exact", "log2")
+
+    def __init__(self, exact, log2):
+        self.exact, self.log2 = exact, log2
+
+    @classmethod
+    def of(cls, n):
+        return cls(n, math.log2(n) if n else -math.inf)
+
+    def _key(self, other):
+        if isinstance(other, PathCount):
+            return other
+        if isinstance(other, int):
+            return PathCount.of(other) if other <= _EXACT_COUNT_LIMIT else \
+                PathCount(None, math.log2(other))
+        return NotImplemented
+
+    def __eq__(self, other):
+        other = self._key(other)
+        if other is NotImplemented:
+            return other
+        if self.exact is not None and other.exact is not None:
+            return self.exact == other.exact
+        return self.exact is None and other.exact is None and self.log2 == other.log2
+
+    def __lt__(self, other):
+        other = self._key(other)
+        if other is NotImplemented:
+            return other
+        if self.exact is not None and other.exact is not None:
+            return self.exact < other.exact
+        return self.log2 < other.log2
+
+    def __hash__(self):
+        return hash((self.exact, self.log2))
+
+    def __repr__(self):
+        return f"PathCount({self.exact if self.exact is not None else f'2^{self.log2}'})"
+
+    def text(self, noun):
+        """``"1 path"``, ``"1,099,511,627,776 paths"``, ``"about 2^15000 paths"``."""
+        if self.exact is not None:
+            return f"{self.exact:,} {noun}" + ("" if self.exact == 1 else "s")
+        return f"about 2^{round(self.log2)} {noun}s"
+
+
+def _add_counts(counts):
+    """The sum of PathCounts, exact while it stays under the limit."""
+    counts = [c for c in counts if c.exact != 0]
+    if not counts:
+        return PathCount(0, -math.inf)
+    if all(c.exact is not None for c in counts):
+        total = sum(c.exact for c in counts)
+        if total <= _EXACT_COUNT_LIMIT:
+            return PathCount.of(total)
+    top = max(c.log2 for c in counts)
+    return PathCount(None, top + math.log2(sum(2.0 ** (c.log2 - top) for c in counts)))
 
 
 def _agree(a, b):
@@ -135,16 +198,18 @@ def _agree(a, b):
 def _sum(numbers):
     numbers = list(numbers)
     if all(math.isfinite(x) for x in numbers):
-        return math.fsum(numbers)
+        try:
+            return math.fsum(numbers)
+        except OverflowError:
+            pass          # finite terms whose sum overflows: plain addition gives inf, as the sweep
     return sum(numbers)   # fsum refuses inf - inf; plain addition gives nan, as the sweep does
 
 
 # --- the paths -----------------------------------------------------------------
 
 def _check_arguments(root, leaf, max_paths):
-    for what, node in (("root", root), ("leaf", leaf)):
-        if not isinstance(node, Value):
-            raise TypeError(f"{what} must be a Value, got {type(node).__name__} {node!r}")
+    require_value(root, "explain's root")
+    require_value(leaf, "explain's leaf")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int):
         raise TypeError(f"max_paths must be an int, got {type(max_paths).__name__} {max_paths!r}")
     if max_paths < 1:
@@ -158,21 +223,24 @@ def _paths_down(order, leaf):
     sum of its parents' counts, one term per edge (``a * a`` counts twice).
     """
     paths_down = {}
+    one = PathCount.of(1)
     for node in order:
         if node is leaf:
-            paths_down[node] = 1
+            paths_down[node] = one
         else:
-            paths_down[node] = sum(paths_down[parent] for parent in node.parents)
+            paths_down[node] = _add_counts([paths_down[parent] for parent in node.parents])
     return paths_down
 
 
 def _paths_from_root(order):
     """For each node, the number of paths from the root (last in ``order``) down to it."""
-    paths_from_root = dict.fromkeys(order, 0)
-    paths_from_root[order[-1]] = 1
+    incoming = {node: [] for node in order}
+    incoming[order[-1]].append(PathCount.of(1))
+    paths_from_root = {}
     for node in reversed(order):
+        paths_from_root[node] = _add_counts(incoming.pop(node))
         for parent in node.parents:
-            paths_from_root[parent] += paths_from_root[node]
+            incoming[parent].append(paths_from_root[node])
     return paths_from_root
 
 
@@ -193,7 +261,7 @@ def _every_path(root, leaf, paths_down):
     while stack:
         node, remaining = stack[-1]
         for slot, parent in remaining:
-            if not paths_down[parent]:
+            if paths_down[parent].exact == 0:
                 continue
             edge = Edge(node, slot, parent, node.local_grads[slot])
             edges.append(edge)
@@ -213,32 +281,15 @@ def _every_path(root, leaf, paths_down):
     return paths
 
 
-def _ensure_swept(root):
-    """Run the backward sweep from ``root`` unless its gradients are already there.
-
-    After a sweep from ``root`` its gradient is 1 (d root/d root); anything
-    else means the gradients were never computed, or were computed from
-    another root.  Returns True if the sweep was run here.
-    """
-    computed = root.grad == 1.0 if root.parents else root.grad != 0.0
-    if computed:
-        return False
-    sweep(root)
-    return True
-
-
 def chain_paths(root, leaf, *, max_paths=20):
     """Find the paths from ``root`` down to ``leaf`` and the products of their local derivatives.
 
     The paths are counted first by dynamic programming, so a graph with 2^40
     paths is answered at once: when there are more than ``max_paths``, they
     are grouped by their last edge (from a child n of the leaf), each group
-    contributing d(root)/dn · ∂n/∂leaf with d(root)/dn the gradient the sweep
-    stored on n.
-
-    If ``root.grad`` is not 1 (gradients not computed from this root yet),
-    ``autograd.sweep(root)`` is run first, and ``ran_sweep`` says so.  Leaf
-    gradients accumulate across sweeps, as with ``backward()``.
+    contributing d(root)/dn · ∂n/∂leaf with d(root)/dn the gradient the
+    recorded pass stored on n.  The pass is one backward pass from ``root``,
+    from zero (:func:`autograd.record`); no ``.grad`` is changed.
 
     Args:
         root: a Value (the output, e.g. the loss).
@@ -258,37 +309,37 @@ def chain_paths(root, leaf, *, max_paths=20):
     >>> a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
     >>> J = (3 * (a + (b * c).named("u")).named("v")).named("J")
     >>> found = chain_paths(J, b)
-    >>> found.n_paths, [edge.local_grad for edge in found.paths[0].edges], found.total
+    >>> found.n_paths.exact, [edge.local_grad for edge in found.paths[0].edges], found.total
     (1, [3.0, 1.0, 2.0], 6.0)
-    >>> found.ran_sweep, found.leaf_grad
-    (True, 6.0)
+    >>> found.leaf_grad, found.user_grad
+    (6.0, 0.0)
     """
     _check_arguments(root, leaf, max_paths)
-    order = topological_order(root)
-    paths_down = _paths_down(order, leaf)
-    if leaf not in paths_down:
-        names = node_names(root)
+    rec = record(root, who="explain")
+    order = rec.order
+    names = node_names(order)
+    if leaf not in rec.position:
         leaf_name = leaf.label or "the node"
         raise NotInGraphError(
             f"{leaf_name} is not in the graph of {names[root]}: {names[root]} does not depend on "
-            f"it, so d{names[root]}/d{leaf_name} = 0 and no path leads to it")
+            f"it, so {d(names[root], leaf_name)} = 0 and no path leads to it")
+    paths_down = _paths_down(order, leaf)
     n_paths = paths_down[root]
-    ran_sweep = _ensure_swept(root)
-    names = node_names(root)
     if n_paths <= max_paths:
         paths = _every_path(root, leaf, paths_down)
         return ChainPaths(root, leaf, n_paths, paths, None, _sum(p.product for p in paths),
-                          leaf.grad, ran_sweep, names)
+                          rec.grads[leaf], leaf.grad, names, rec)
     paths_from_root = _paths_from_root(order)
     groups = []
     for child in order:
         for slot, parent in enumerate(child.parents):
             if parent is leaf:
                 local_grad = child.local_grads[slot]
-                groups.append(PathGroup(Edge(child, slot, leaf, local_grad), child.grad,
-                                        paths_from_root[child], child.grad * local_grad))
+                upstream = rec.grads[child]
+                groups.append(PathGroup(Edge(child, slot, leaf, local_grad), upstream,
+                                        paths_from_root[child], upstream * local_grad))
     return ChainPaths(root, leaf, n_paths, None, groups, _sum(g.contribution for g in groups),
-                      leaf.grad, ran_sweep, names)
+                      rec.grads[leaf], leaf.grad, names, rec)
 
 
 # --- writing it out ----------------------------------------------------------------
@@ -329,15 +380,9 @@ def _factors(path, leaf, collapse_unlabelled):
 
 
 def _count(n, noun):
+    if isinstance(n, PathCount):
+        return n.text(noun)
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-_LATEX_SPECIALS = {"\\": "\\backslash ", "{": "\\{", "}": "\\}", "_": "\\_", "$": "\\$",
-                   "&": "\\&", "#": "\\#", "%": "\\%", "^": "\\hat{}", "~": "\\sim ", " ": "\\ "}
-
-
-def _latex_escape(text):
-    return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in text)
 
 
 def _latex_name(name):
@@ -345,7 +390,13 @@ def _latex_name(name):
 
     >>> [_latex_name(n) for n in ("J", "w1", "z[2]_1", "w[1]_1,2", "n4", "loss", "x(n3)")]
     ['J', 'w_{1}', 'z^{[2]}_{1}', 'w^{[1]}_{1,2}', 'n_{4}', '\\mathrm{loss}', '\\mathrm{x(n3)}']
+    >>> _latex_name("a + b·c"), _latex_name("tanh(x)")
+    ('(a + b \\cdot c)', '\\mathrm{tanh}(x)')
     """
+    if any(symbol in name for symbol in _EXPRESSION_SYMBOLS) or "(" in name and \
+            name.endswith(")") and name[:name.index("(")].isidentifier() and \
+            not _POSITION_SUFFIX.search(name):
+        return _latex_expression(name)
     base, layer, sub = name, "", ""
     if "_" in base:
         base, sub = base.split("_", 1)
@@ -355,13 +406,47 @@ def _latex_name(name):
     if letters != base and not sub and not layer:
         base, sub = letters, base[len(letters):]
     if not (base.isascii() and base.isalpha() and (not layer or layer.isdigit())):
-        return f"\\mathrm{{{_latex_escape(name)}}}"
+        return f"\\mathrm{{{latex(name)}}}"
     shown = base if len(base) == 1 else f"\\mathrm{{{base}}}"
     if layer:
         shown += f"^{{[{layer}]}}"
     if sub:
-        shown += f"_{{{_latex_escape(sub)}}}"
+        shown += f"_{{{latex(sub)}}}"
     return shown
+
+
+_EXPRESSION_SYMBOLS = (" + ", " − ", "·", "/", "^", "−")
+_POSITION_SUFFIX = re.compile(r"(\w|\])\((n\d+)\)")
+
+
+def _latex_expression(name):
+    """A name that is an expression (``a + b·c``, ``tanh(x)``) in LaTeX, each operand a name."""
+    pieces = re.split(r"( \+ | − |·|/|\^|−|\(|\)|, )", name)
+    out = []
+    for piece in pieces:
+        if piece in (" + ", "/", "(", ")", ", "):
+            out.append(piece.replace(", ", ",\\,"))
+        elif piece in (" − ", "−"):
+            out.append(piece.replace("−", "-"))
+        elif piece == "·":
+            out.append(" \\cdot ")
+        elif piece == "^":
+            out.append("^")
+        elif piece:
+            piece = piece.replace("⟨", "(").replace("⟩", ")")
+            out.append(piece if _is_number(piece) else
+                       f"\\mathrm{{{piece}}}" if piece.isidentifier() and len(piece) > 1
+                       and not piece[1:].isdigit() else _latex_name(piece))
+    text = "".join(out)
+    return text if re.match(r"^\\mathrm\{\w+\}\(", text) else f"({text})"
+
+
+def _is_number(text):
+    try:
+        float(text.rstrip("…"))
+    except ValueError:
+        return False
+    return True
 
 
 class _Writer:
@@ -389,13 +474,13 @@ class _Writer:
         of, wrt = self.symbol(of), self.symbol(wrt)
         if self.markdown:
             return f"\\frac{{\\partial {of}}}{{\\partial {wrt}}}"
-        return f"d{of}/d{wrt}"
+        return d(of, wrt)
 
     def partial(self, of, wrt):
         of, wrt = self.symbol(of), self.symbol(wrt)
         if self.markdown:
             return f"\\frac{{\\partial {of}}}{{\\partial {wrt}}}"
-        return f"∂{of}/∂{wrt}"
+        return partial(of, wrt)
 
     def number(self, x, first=True):
         """A number in a formula; negative ones after the first are bracketed: 3 × (-1)."""
@@ -420,13 +505,45 @@ class _Writer:
         return f"$${formula}$$" if self.markdown else formula
 
     def check(self, found, left):
-        """``left = b.grad ✓``, or the mismatch and its likely cause."""
+        """``left = b.grad after one backward() from zero ✓``, or the mismatch (✗)."""
         leaf_grad = f"{self.name(found.leaf)}.grad"
         if found.agrees:
-            return f"{left} = {self.code(leaf_grad)} ✓"
-        return (f"{left} ≠ {self.code(leaf_grad)} = {format_number(found.leaf_grad)} ✗ "
-                f"(leaf gradients accumulate over backward() calls: set "
-                f"{self.code(leaf_grad + ' = 0.0')} and sweep once from {self.code(self.name(found.root))})")
+            return f"{left} = {self.code(leaf_grad)} after one backward() from zero ✓"
+        return (f"{left} ≠ {self.code(leaf_grad)} = {format_number(found.leaf_grad)} after one "
+                f"backward() from zero ✗")
+
+
+def user_grad_note(found):
+    """Why the user's ``leaf.grad`` differs from one pass from zero, in one sentence; "" if it does not.
+
+    The causes it tells apart: no pass yet (0), a stepper of this graph
+    part-way through, k ``backward()`` calls without ``zero_grad()`` (k times
+    the gradient, on a leaf), and gradients from another root (anything else).
+    """
+    user, right = found.user_grad, found.leaf_grad
+    if _agree(user, right):
+        return ""
+    name, root = found.names[found.leaf], found.names[found.root]
+    now = f"{name}.grad is {format_number(user)} now, not {format_number(right)}"
+    for live in list(stepper._LIVE):
+        if found.leaf in live.record.position and 0 < live.position < live.total \
+                and _agree(user, live.grads_now()[found.leaf]):
+            return (f"({now}: a Stepper of {live.root_name} is part-way, at {live.where()}; "
+                    f"{name}.grad holds what its first {live.position} steps sent)")
+    if user == 0:
+        return (f"({now}: no backward() from {root} has filled it in (or it was zeroed); "
+                f"the derivative above needs no backward() call)")
+    if not found.leaf.parents and right != 0 and math.isfinite(user / right):
+        times = user / right
+        if times >= 2 and abs(times - round(times)) < 1e-9 * times:
+            return (f"({now} = {round(times)} × {format_number(right)}: leaf gradients "
+                    f"accumulate, as in PyTorch, so it looks like {round(times)} backward() "
+                    f"calls without zero_grad() between them)")
+    if found.leaf.parents:
+        return (f"({now}: {name} is not a leaf, so its grad is the last pass's, from another "
+                f"root; {d(root, name)} is taken here from {root} itself)")
+    return (f"({now}: it holds gradients from other passes as well, such as a second root "
+            f"(an L2 term added to the loss) or earlier training steps without zero_grad())")
 
 
 def _path_formula(write, found, path, collapse_unlabelled):
@@ -457,9 +574,9 @@ def _explain_paths(write, found, collapse_unlabelled):
     total = write.total(found.root, found.leaf)
     for number, path in enumerate(found.paths, 1):
         formula, via = _path_formula(write, found, path, collapse_unlabelled)
-        if found.n_paths == 1 and path.edges:
+        if found.n_paths.exact == 1 and path.edges:
             formula = f"{total} = {formula}"
-        heading = f"path {number} of {found.n_paths}" if found.n_paths > 1 else ""
+        heading = f"path {number} of {found.n_paths.exact}" if found.n_paths > 1 else ""
         if write.markdown:
             intro = f"{heading}, {via}" if heading else via
             lines.append(f"{intro[0].upper()}{intro[1:]}:")
@@ -483,7 +600,7 @@ def _explain_groups(write, found, max_paths):
     root, leaf = found.root, found.leaf
     shown, hidden = found.groups[:max_paths], found.groups[max_paths:]
     total = write.total(root, leaf)
-    lines = [f"{write.code(f'd{write.name(root)}/d{write.name(leaf)}')} sums "
+    lines = [f"{write.code(d(write.name(root), write.name(leaf)))} sums "
              f"{_count(found.n_paths, 'path')} from {write.code(write.name(root))} down to "
              f"{write.code(write.name(leaf))}, more than max_paths = {max_paths}, so they are "
              f"grouped by the edge they end with, from a child n of {write.code(write.name(leaf))}; "
@@ -517,7 +634,7 @@ def _explain_groups(write, found, max_paths):
     else:
         lines.append(write.check(found, f"sum of {n_groups}{hidden_note} = {sums}"
                                         f"{write.number(found.total)}"))
-    lines.append(_BACKPROP_SENTENCE.format(grad_of_n=write.code(f"d{write.name(root)}/dn")))
+    lines.append(_BACKPROP_SENTENCE.format(grad_of_n=write.code(d(write.name(root), "n"))))
     return lines
 
 
@@ -526,13 +643,14 @@ def explain(root, leaf, *, format="text", max_paths=20, collapse_unlabelled=Fals
 
     Each path from ``root`` down to ``leaf`` is shown as its local
     derivatives, their numbers, their product and the ops it passes through;
-    then the sum of the paths, checked against ``leaf.grad`` from the backward
-    sweep (run first if needed, and said so).  With more than ``max_paths``
-    paths, the paths are grouped by the edge they end with (see
-    :func:`chain_paths`).
+    then the sum of the paths, checked against d root/d leaf from one
+    backward pass from ``root``, from zero (a record; no ``.grad`` changes).
+    Where the user's ``leaf.grad`` holds something else, a last line says
+    why: no pass yet, several ``backward()`` calls, a stepper part-way, or
+    gradients from another root.  With more than ``max_paths`` paths, the
+    paths are grouped by the edge they end with (see :func:`chain_paths`).
 
-    Nodes are named by label, or ``n<position>`` in the topological order
-    (as in the drawings), see :func:`node_names`.
+    Nodes are named as in every view (:func:`.text.node_names`).
 
     Args:
         root: a Value.
@@ -545,7 +663,8 @@ def explain(root, leaf, *, format="text", max_paths=20, collapse_unlabelled=Fals
             in labelled names only: ∂L/∂a2 rather than each step of the loss.
 
     Returns:
-        str, no trailing newline.
+        Explanation: a str (no trailing newline) that a REPL prints as text and
+        Jupyter shows as Markdown.
 
     Raises:
         TypeError, ValueError, NotInGraphError: as :func:`chain_paths`; ValueError
@@ -553,28 +672,48 @@ def explain(root, leaf, *, format="text", max_paths=20, collapse_unlabelled=Fals
 
     >>> a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
     >>> J = (3 * (a + (b * c).named("u")).named("v")).named("J")
-    >>> J.backward()
+    >>> J.backward(); J.backward()
     >>> print(explain(J, b))
     dJ/db = ∂J/∂v · ∂v/∂u · ∂u/∂b = 3 × 1 × 2 = 6   (via *, +, *)
-    sum of 1 path = 6 = b.grad ✓
+    sum of 1 path = 6 = b.grad after one backward() from zero ✓
+    (b.grad is 12 now, not 6 = 2 × 6: leaf gradients accumulate, as in PyTorch, so it looks like 2 backward() calls without zero_grad() between them)
     >>> print(explain(J, a, format="markdown"))
     Via `*`, `+`:
     $$\frac{\partial J}{\partial a} = \frac{\partial J}{\partial v}\cdot\frac{\partial v}{\partial a} = 3 \cdot 1 = 3$$
     <BLANKLINE>
-    Sum of 1 path: 3 = `a.grad` ✓
+    Sum of 1 path: 3 = `a.grad` after one backward() from zero ✓
+    <BLANKLINE>
+    (a.grad is 6 now, not 3 = 2 × 3: leaf gradients accumulate, as in PyTorch, so it looks like 2 backward() calls without zero_grad() between them)
     """
     if format not in _FORMATS:
         raise ValueError(f"format must be one of {', '.join(map(repr, _FORMATS))}, got {format!r}")
     found = chain_paths(root, leaf, max_paths=max_paths)
     write = _Writer(found.names, markdown=(format == "markdown"))
     lines = []
-    if found.ran_sweep:
-        lines.append(f"(The gradients had not been computed from {write.code(write.name(root))}, "
-                     f"so the backward sweep was run first.)")
-        if write.markdown:
-            lines.append("")
     if found.paths is not None:
         lines += _explain_paths(write, found, collapse_unlabelled)
     else:
         lines += _explain_groups(write, found, max_paths)
-    return "\n".join(lines).rstrip("\n")
+    note = user_grad_note(found)
+    if note:
+        lines = [line for line in lines] + ([""] if write.markdown else []) + [note]
+    return Explanation("\n".join(lines).rstrip("\n"), markdown=write.markdown)
+
+
+class Explanation(str):
+    """The text :func:`explain` returns: a str that a REPL prints plainly and Jupyter shows as Markdown.
+
+    Attributes:
+        markdown (bool): whether the text is Markdown with LaTeX.
+    """
+
+    def __new__(cls, text, markdown=False):
+        explanation = super().__new__(cls, text)
+        explanation.markdown = markdown
+        return explanation
+
+    def __repr__(self):
+        return str(self)
+
+    def _repr_markdown_(self):
+        return str(self) if self.markdown else f"```\n{self}\n```"

@@ -1,0 +1,314 @@
+"""Step through the backward pass one edge at a time, with a sentence for each step.
+
+The stepper does no calculus of its own: it replays a record of the one
+backward sweep (:func:`autograd.record`), so what a learner steps through is
+what ``backward()`` does, from zero, whatever happened before.
+
+The notes' graph J = 3(a + b·c) at a = 5, b = 3, c = 2:
+
+>>> from autograd import Value
+>>> a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
+>>> u = (b * c).named("u")
+>>> v = (a + u).named("v")
+>>> J = (3 * v).named("J")
+>>> J.backward(); J.backward()            # leaves accumulate: a.grad is 6 now
+>>> s = Stepper(J)                        # starts from zero all the same
+>>> s
+Stepper(J): at the start, 0 of 5 steps; J.grad = 1 (dJ/dJ = 1, where the chain rule starts)
+>>> s.next()
+step 1 of 5: dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3
+>>> s.run()
+done: 5 of 5 steps
+>>> a.grad, b.grad, c.grad
+(3.0, 6.0, 9.0)
+"""
+
+import weakref
+
+from ..backward import record, require_value
+from .text import d, format_number, glossary, in_derivative, node_names, partial
+
+__all__ = ["Stepper", "sentence", "Message"]
+
+# Steppers alive now, so that explain() can tell a learner that one is part-way.
+_LIVE = weakref.WeakSet()
+
+
+def sentence(update, names, root_name):
+    """One edge update of the backward pass as a sentence, in the notes' order: upstream gradient first.
+
+    ``d root/d parent += d root/d child · ∂child/∂parent = upstream × local
+    = contribution  ->  parent.grad = new value``; when the parent already
+    held a gradient (a node used twice gathers its gradients), the last part
+    shows the sum, ``parent.grad = before + contribution = after``.
+
+    Args:
+        update (autograd.EdgeUpdate): one step of a record.
+        names (dict): the nodes' names, from :func:`.text.node_names`.
+        root_name (str): the name of the node differentiated (the J of dJ/da).
+
+    Returns:
+        str.
+
+    >>> from autograd import Value, record
+    >>> a, b = Value(2.0, "a"), Value(4.0, "b")
+    >>> y = (a * b).named("y")
+    >>> rec = record(y)
+    >>> names = node_names(rec.order)
+    >>> print(sentence(rec.steps[0], names, "y"))
+    dy/da += dy/dy · ∂y/∂a = 1 × 4 = 4  ->  a.grad = 4
+    """
+    child, parent = names[update.child], names[update.parent]
+    contribution = update.upstream_grad * update.local_grad    # the very product sweep added
+    result = format_number(update.grad_after)
+    if update.grad_before != 0:
+        result = (f"{format_number(update.grad_before)} + {format_number(contribution)} = "
+                  f"{result}")
+    return (f"{d(root_name, parent)} += {d(root_name, child)} · {partial(child, parent)} = "
+            f"{format_number(update.upstream_grad)} × {format_number(update.local_grad)} = "
+            f"{format_number(contribution)}  ->  {in_derivative(parent)}.grad = {result}")
+
+
+class Message(str):
+    """A str that a REPL shows as plain text, without quotes or escapes.
+
+    ``Stepper.next()`` returns one, so typing ``s.next()`` at the prompt shows
+    the sentence itself.  It is an ordinary str otherwise (``==``, ``print``,
+    ``json.dumps`` all see the text).  ``shown`` is what the REPL displays.
+
+    >>> m = Message("a.grad = 3", shown="step 1 of 1: a.grad = 3")
+    >>> m == "a.grad = 3", m
+    (True, step 1 of 1: a.grad = 3)
+    """
+
+    def __new__(cls, text, shown=None):
+        message = super().__new__(cls, text)
+        message.shown = text if shown is None else shown
+        return message
+
+    def __repr__(self):
+        return self.shown
+
+
+class Stepper:
+    """Replay the backward pass of ``root`` one edge update at a time, from zero.
+
+    Making a Stepper records one backward pass from zero (:func:`autograd.record`)
+    and then puts the graph at the start of that pass: the root's grad is 1
+    (d root/d root, where the chain rule starts) and every other grad is 0,
+    leaves included, whatever ``backward()`` calls came before.  ``next()``
+    applies one step and really sets ``.grad`` on the node, so a learner can
+    read ``a.grad`` at the prompt; ``back()`` undoes one; after ``run()``
+    every grad equals one ``root.backward()`` from zero.
+
+    Nodes are named as in every view (:func:`.text.node_names`): by label, by
+    what they compute (``b·c``), or ``n<K>``, explained the first time it appears.
+    Edges into constants (the 3 in 3·v) are not steps: a number needs no gradient.
+
+    Args:
+        root (Value): the output to differentiate.
+
+    Raises:
+        TypeError: if ``root`` is not a Value (for a network's list of
+            outputs, the message says to pick one: ``out[0]``).
+
+    Attributes:
+        root: the Value.
+        record (autograd.BackwardRecord): the pass replayed.
+        steps (tuple of autograd.EdgeUpdate): the record's steps, in order.
+        total (int): ``len(steps)``.
+        position (int): how many steps are applied (0 at the start).
+        names (dict): each node's name.
+        root_name (str): ``names[root]``.
+
+    Moving past the end or before the start changes nothing and returns a
+    message saying so; no method raises on ordinary use.
+
+    >>> from autograd import Value
+    >>> a = Value(3.0, "a")
+    >>> y = (a * a).named("y")
+    >>> s = Stepper(y)
+    >>> s.back()
+    already at the start: 0 of 2 steps (call .next() to take the first)
+    >>> print(s.next())
+    dy/da += dy/dy · ∂y/∂a = 1 × 3 = 3  ->  a.grad = 3
+    >>> print(s.next())
+    dy/da += dy/dy · ∂y/∂a = 1 × 3 = 3  ->  a.grad = 3 + 3 = 6
+    >>> s.where(), a.grad
+    ('done: 2 of 2 steps', 6.0)
+    >>> s.back()
+    undid step 2 of 2: a.grad is 3 again
+    """
+
+    def __init__(self, root):
+        require_value(root, "Stepper")
+        self.root = root
+        self.record = record(root, who="Stepper")
+        self.steps = self.record.steps
+        self.total = len(self.steps)
+        self.names = node_names(self.record.order)
+        self.root_name = self.names[root]
+        self.position = 0
+        start = self.record.grads_at(0)
+        for node in self.record.order:
+            node.grad = start[node]
+        _LIVE.add(self)
+
+    # --- where we are ------------------------------------------------------------
+
+    @property
+    def current(self):
+        """The last applied update (autograd.EdgeUpdate), or None at the start."""
+        return self.steps[self.position - 1] if self.position else None
+
+    def where(self):
+        """Say where the stepper is: ``"at the start, 0 of 6 steps"``, ``"step 4 of 6"`` or ``"done: 6 of 6 steps"``."""
+        if self.position == self.total:
+            return f"done: {self.position} of {self.total} steps"
+        if self.position == 0:
+            return f"at the start, 0 of {self.total} steps"
+        return f"step {self.position} of {self.total}"
+
+    def sentence(self, update):
+        """The sentence for one update of this pass, with this graph's names (str)."""
+        return sentence(update, self.names, self.root_name)
+
+    def sentences(self):
+        """Every step's sentence, in order (list of str)."""
+        return [self.sentence(update) for update in self.steps]
+
+    def transcript(self):
+        """The whole pass, one numbered sentence a line, with ``→`` at the last step applied.
+
+        Any ``n<K>`` name is explained once, at the end.
+
+        Returns:
+            Message (a str): shown as plain lines in a REPL; ``print`` it elsewhere.
+
+        >>> from autograd import Value
+        >>> x = Value(3.0, "x")
+        >>> s = Stepper(((x * 2).tanh().exp() * x).named("y"))
+        >>> _ = s.next()
+        >>> print(s.transcript())
+        → 1. dy/dn4 += dy/dy · ∂y/∂n4 = 1 × 3 = 3  ->  n4.grad = 3
+          2. dy/dx += dy/dy · ∂y/∂x = 1 × 2.71824… = 2.71824…  ->  x.grad = 2.71824…
+          3. dy/dtanh(x·2) += dy/dn4 · ∂n4/∂tanh(x·2) = 3 × 2.71824… = 8.15474…  ->  tanh(x·2).grad = 8.15474…
+          4. dy/d(x·2) += dy/dtanh(x·2) · ∂tanh(x·2)/∂(x·2) = 8.15474… × 2.45765…e-05 = 0.000200415…  ->  (x·2).grad = 0.000200415…
+          5. dy/dx += dy/d(x·2) · ∂(x·2)/∂x = 0.000200415… × 2 = 0.000400830…  ->  x.grad = 2.71824… + 0.000400830… = 2.71864…
+        (n4 = exp(tanh(x·2)): unlabelled, named by its position 4 in the topological order)
+        """
+        lines = []
+        for number, update in enumerate(self.steps, start=1):
+            mark = "→" if number == self.position else " "
+            lines.append(f"{mark} {number:>{len(str(self.total))}}. {self.sentence(update)}")
+        lines += [f"({line})" for line in glossary(self.record.order, self.names)]
+        return Message("\n".join(lines))
+
+    def _glossed(self, update):
+        """The sentence, plus what an ``n<K>`` node in it is, the first time the pass meets it."""
+        text = self.sentence(update)
+        first_time = []
+        for node in dict.fromkeys((update.child, update.parent)):
+            if self._first_mention(node) == self.steps.index(update):
+                first_time.append(node)
+        notes = glossary(self.record.order, self.names, first_time)
+        if notes:
+            text += "\n  (" + "; ".join(notes) + ")"
+        return text
+
+    def _first_mention(self, node):
+        for index, update in enumerate(self.steps):
+            if node is update.child or node is update.parent:
+                return index
+        return None
+
+    # --- moving ---------------------------------------------------------------------
+
+    def next(self):
+        """Apply the next step: ``parent.grad = grad_after``.
+
+        Returns:
+            Message (a str): the step's sentence; a REPL shows it as
+            ``step k of n: <sentence>``.  At the end, a message saying so.
+        """
+        if self.position == self.total:
+            return Message(f"already done: {self.total} of {self.total} steps "
+                           f"(.back() undoes one, .reset() starts over)")
+        update = self.steps[self.position]
+        update.parent.grad = update.grad_after
+        self.position += 1
+        return Message(self.sentence(update),
+                       shown=f"step {self.position} of {self.total}: {self._glossed(update)}")
+
+    def back(self):
+        """Undo the last applied step: ``parent.grad = grad_before``.
+
+        Returns:
+            Message (a str): what was undone; at the start, a message saying so.
+        """
+        if self.position == 0:
+            return Message(f"already at the start: 0 of {self.total} steps "
+                           f"(call .next() to take the first)")
+        update = self.steps[self.position - 1]
+        update.parent.grad = update.grad_before
+        self.position -= 1
+        return Message(f"undid step {self.position + 1} of {self.total}: "
+                       f"{in_derivative(self.names[update.parent])}.grad is "
+                       f"{format_number(update.grad_before)} again")
+
+    def run(self):
+        """Apply every remaining step; the grads then equal one ``root.backward()`` from zero.
+
+        Returns:
+            Message (a str): ``"done: n of n steps"``.
+        """
+        while self.position < self.total:
+            self.next()
+        return Message(self.where())
+
+    def reset(self):
+        """Undo every applied step, back to the start of the pass.
+
+        Returns:
+            Message (a str): ``"at the start, 0 of n steps"``.
+        """
+        while self.position > 0:
+            self.back()
+        return Message(self.where())
+
+    def grads_now(self):
+        """Every node's gradient at the current step, from the record (dict Value -> float)."""
+        return self.record.grads_at(self.position)
+
+    # --- showing ---------------------------------------------------------------------
+
+    def draw(self, **options):
+        """The graph at the current step, its edge highlighted, as a ``graphviz.Digraph``.
+
+        Keyword arguments go to :func:`autograd.views.draw.picture` (``view``,
+        ``max_nodes``, ``title``, ...).  In a notebook the Digraph displays itself.
+        """
+        from . import draw   # drawing needs the graphviz package; stepping does not
+        return draw.picture(self.record, step=self.position, **options).digraph
+
+    def _repr_html_(self):
+        """In Jupyter: the picture at the current step and its sentence."""
+        from . import draw
+        from .text import html_text
+        try:
+            svg = draw.svg_text(self.record, step=self.position)
+        except (draw.GraphTooLargeError, draw.DotNotFoundError) as error:
+            svg = f"<p><i>{html_text(str(error))}</i></p>"
+        said = self._glossed(self.current) if self.current is not None else repr(self)
+        return (f"<div><p><b>{html_text(self.where())}</b></p>{svg}"
+                f"<pre>{html_text(said)}</pre></div>")
+
+    def __repr__(self):
+        where = self.where()
+        if self.total == 0:
+            return (f"Stepper({self.root_name}): {where}; {self.root_name} is a leaf, "
+                    f"so there is no edge to step along")
+        if self.position == 0:
+            return (f"Stepper({self.root_name}): {where}; {self.root_name}.grad = 1 "
+                    f"({d(self.root_name, self.root_name)} = 1, where the chain rule starts)")
+        return f"Stepper({self.root_name}): {where}\n  last step: {self._glossed(self.current)}"
