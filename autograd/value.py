@@ -341,13 +341,18 @@ def sum_values(values):
     >>> sum_values([Value(1.0), Value(2.0), 3]).data
     6.0
     """
+    return _apply_to_all(ops.SUM, values, "sum_values")
+
+
+def _apply_to_all(op, values, who):
+    """``op`` applied to a whole sequence of Values and numbers, as one node; ``who`` names the caller in errors."""
     values = list(values)
     if not values:
-        raise ValueError("sum_values needs at least one value")
+        raise ValueError(f"{who} needs at least one value")
     anchor = next((v for v in values if isinstance(v, Value)), None)
     if anchor is None:
-        raise TypeError("sum_values needs at least one Value among its numbers")
-    return _apply(ops.SUM, tuple(_operand(v, ops.SUM, anchor) for v in values))
+        raise TypeError(f"{who} needs at least one Value among its numbers")
+    return _apply(op, tuple(_operand(v, op, anchor) for v in values))
 
 
 def maximum(values):
@@ -371,13 +376,7 @@ def maximum(values):
     >>> top.data, top.local_grads
     (3.0, (0.0, 1.0))
     """
-    values = tuple(values)
-    if not values:
-        raise ValueError("maximum needs at least one value")
-    anchor = next((v for v in values if isinstance(v, Value)), None)
-    if anchor is None:
-        raise TypeError("maximum needs at least one Value among its numbers")
-    return _apply(ops.MAX, tuple(_operand(v, ops.MAX, anchor) for v in values))
+    return _apply_to_all(ops.MAX, values, "maximum")
 
 
 def weighted_sum(weights, inputs, bias):

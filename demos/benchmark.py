@@ -333,21 +333,24 @@ def _moons(sizes, repeats, torch):
         reg_loss = ALPHA * sum((p * p for p in micrograd_model.parameters()))
         return data_loss + reg_loss
 
-    def micrograd_step(k):
-        # ... and its training loop's step.
-        total_loss = micrograd_loss()
-        micrograd_model.zero_grad()
-        total_loss.backward()
-        learning_rate = 1.0 - 0.9 * k / 100
-        for p in micrograd_model.parameters():
-            p.data -= learning_rate * p.grad
-        return total_loss.data
+    def micrograd_demo_steps(loss_of, model_of_engine):
+        # ... and its training loop's steps, for either engine.
+        def run():
+            reset(model_of_engine.parameters())
+            losses = []
+            start = time.perf_counter()
+            for k in range(steps):
+                total_loss = loss_of()
+                model_of_engine.zero_grad()
+                total_loss.backward()
+                learning_rate = 1.0 - 0.9 * k / 100
+                for p in model_of_engine.parameters():
+                    p.data -= learning_rate * p.grad
+                losses.append(total_loss.data)
+            return {"seconds": (time.perf_counter() - start) / steps, "losses": losses}
+        return run
 
-    def run_micrograd():
-        reset(micrograd_model.parameters())
-        start = time.perf_counter()
-        losses = [micrograd_step(k) for k in range(steps)]
-        return {"seconds": (time.perf_counter() - start) / steps, "losses": losses}
+    run_micrograd = micrograd_demo_steps(micrograd_loss, micrograd_model)
 
     def chainrule_graph():
         scores = [model(x)[0] for x in inputs]
@@ -380,21 +383,8 @@ def _moons(sizes, repeats, torch):
         reg_loss = ALPHA * sum((p * p for p in model.parameters()))
         return data_loss + reg_loss
 
-    def run_op_by_op():
-        reset(model.parameters())
-        losses = []
-        start = time.perf_counter()
-        for k in range(steps):
-            total_loss = op_by_op_graph()
-            model.zero_grad()
-            total_loss.backward()
-            learning_rate = 1.0 - 0.9 * k / 100
-            for p in model.parameters():
-                p.data -= learning_rate * p.grad
-            losses.append(total_loss.data)
-        return {"seconds": (time.perf_counter() - start) / steps, "losses": losses}
-
-    runners = {CHAINRULE: run_chainrule, CHAINRULE_OPS: run_op_by_op, MICROGRAD: run_micrograd}
+    runners = {CHAINRULE: run_chainrule, CHAINRULE_OPS: micrograd_demo_steps(op_by_op_graph, model),
+               MICROGRAD: run_micrograd}
     # The same step recorded once, per sample, and replayed (autograd.compile).
     record_seconds = {}
     for name, numpy in ((CHAINRULE_REPLAY, False), (CHAINRULE_NUMPY, True)):
