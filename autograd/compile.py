@@ -239,9 +239,9 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     used_parameters.sort()      # in the order of the parameter list: w[1] first
     parameter_names = [names[parameters[position]] for position in used_parameters]
     if parameter_names:
-        lines.append(f"    ({', '.join(parameter_names)},) = params")
+        lines.append(_wrapped("    (", parameter_names, ",) = params"))
         # The gradients so far (of earlier samples, or another program's), added to.
-        lines.append(f"    ({', '.join('g_' + name for name in parameter_names)},) = grads")
+        lines.append(_wrapped("    (", ["g_" + name for name in parameter_names], ",) = grads"))
     lines.append("    loss = 0.0")
     if batched:
         pattern = input_names.pattern
@@ -370,8 +370,9 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
         lines.append("    grads = np.array(grads, dtype=float)")
         if parameter_edges:
             namespace["edge_parameter"] = [position for position, _, _ in parameter_edges]
-            lines.append(f"    local = np.stack(({', '.join(l for _, l, _ in parameter_edges)},))")
-            lines.append(f"    upstream = np.stack(({', '.join(u for _, _, u in parameter_edges)},))")
+            lines.append(_wrapped("    local = np.stack((", [l for _, l, _ in parameter_edges], ",))"))
+            lines.append(_wrapped("    upstream = np.stack((", [u for _, _, u in parameter_edges],
+                                  ",))"))
             lines.append('    grads += np.bincount(edge_parameter, np.einsum("ij,ij->i", local, '
                          f"upstream), minlength={len(parameter_names)})")
         for k, name in enumerate(parameter_names):
@@ -379,11 +380,25 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
                 lines.append(f"    grads[{k}] += np.sum(g_{name})")
         lines.append("    return loss, grads.tolist()")
     else:
-        results = ", ".join("g_" + name for name in parameter_names)
-        lines.append(f"    return loss, ({results}{',' if parameter_names else ''})")
+        lines.append(_wrapped("    return loss, (", ["g_" + name for name in parameter_names],
+                              ",)" if parameter_names else ")"))
     arguments = "params, grads, batch, scale, ones" if numpy else "params, grads, batch, scale"
     source = f"def {function_name}({arguments}):\n" + "\n".join(lines) + "\n"
     return source, namespace, used_parameters
+
+
+def _wrapped(opening, names, closing, width=96):
+    """``opening + ", ".join(names) + closing``, broken into lines of about ``width`` characters."""
+    indent = " " * len(opening)
+    lines, line = [], opening
+    for name in names:
+        piece = name if line in (opening, indent) else " " + name
+        if len(line) + len(piece) + 1 > width and line not in (opening, indent):
+            lines.append(line)
+            line, piece = indent, name
+        line += piece + ","
+    line = line[:-1] if names else line
+    return "\n".join(lines + [line + closing])
 
 
 def _times(local_grad, upstream):
