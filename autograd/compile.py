@@ -32,8 +32,9 @@ What a replay cannot see, it refuses or checks:
 * a comparison of Values while recording (``if z > 0:``) becomes a guard: the
   replay checks that it comes out the same, and raises :class:`GuardFailed`
   when it does not, because the graph would have had another shape;
-* reading ``.data`` (or ``float()``) of a Value while recording is refused
-  with :class:`RecordingError`: the replay could not know what was decided;
+* reading ``.data`` of a Value while recording is refused with
+  :class:`RecordingError`: the replay could not know what was decided
+  (``float()`` of a Value is refused by Value itself);
 * an argument that decides the structure (a class index that picks a logit)
   is declared in ``static_argnums``: each value gets its own program;
 * a sample whose lists have another length than the recorded one raises
@@ -91,7 +92,7 @@ def _watching(recording):
     Only one recording runs at a time (a lock), since the watch is on the class.
     """
     slot = Value.__dict__["data"]
-    originals = {name: Value.__dict__[name] for name in (*_COMPARISONS, "__float__")}
+    originals = {name: Value.__dict__[name] for name in _COMPARISONS}
 
     def read(node):
         caller = sys._getframe(1).f_globals.get("__name__", "")
@@ -115,16 +116,11 @@ def _watching(recording):
             return outcome
         return compare
 
-    def refuse_float(node):
-        raise RecordingError(f"float() of {_name_for_error(node)} while being recorded: a replay "
-                             "cannot know what it decided from the number")
-
     with _recording_lock:
         try:
             Value.data = property(read, write)
             for name, symbol in _COMPARISONS.items():
                 setattr(Value, name, comparison(name, symbol))
-            Value.__float__ = refuse_float
             yield
         finally:
             Value.data = slot
@@ -189,7 +185,7 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     in_graph = set(order)
     parameter_slot = {id(p): position for position, p in enumerate(parameters)}
     names, taken = {}, set(input_names.values())
-    namespace = {"GuardFailed": GuardFailed, "guard_messages": []}
+    namespace = {"GuardFailed": GuardFailed, "guard_messages": [], "nan": math.nan}
     if numpy:
         namespace["np"] = _numpy()
     rules = {}      # op -> (forward name, local grads name) for ops called by name

@@ -21,7 +21,7 @@ Each row is an :class:`Op`:
   argument order and ``{in}`` the input an edge comes from, so the edge from
   b into u = b·c reads ∂u/∂b = c.
 * ``code`` (optional) is the same rules as Python expressions, for compiled
-  replay (``autograd.compile``) to write inline; ``array_code`` the same over
+  replay (``autograd.compile``) to write inline (``nan`` is bound to ``math.nan``); ``array_code`` the same over
   NumPy arrays where the float expressions do not work elementwise;
   ``torch_code`` the forward rule in PyTorch, for ``autograd.torch_bridge``.
   A test checks every expression against the row's functions.
@@ -32,11 +32,12 @@ notes, ``../shared/seeds/002_*``.
 """
 
 import functools
+import itertools
 import math
 import operator
 
 __all__ = [
-    "Op", "OPS",
+    "Op", "OPS", "OpRuleError", "check_rules", "wrong_local_grads",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
     "RELU", "SUM", "MAX", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
     "log", "expressions", "torch_template",
@@ -44,6 +45,10 @@ __all__ = [
 
 
 NOTATIONS = ("infix", "prefix", "power", "call")
+
+
+class OpRuleError(TypeError):
+    """A row of the table whose rules do not fit its arity: the wrong number of local derivatives."""
 
 
 class Op(str):
@@ -61,7 +66,10 @@ class Op(str):
         derivatives: the local derivatives as text templates, one per input
             (for an n-ary op, one pattern per group of inputs), e.g.
             ``"∂{out}/∂{0} = {1}"``; see :meth:`rule_text`.
-        arity: the number of inputs, or ``None`` for any number.
+        arity: the number of inputs, or ``None`` for any number.  A row with a
+            fixed arity has its rules tried on a few inputs when it is made
+            (see :func:`check_rules`); an n-ary row's local derivatives are
+            counted at every node it makes.
         notation: how views write the op applied to its inputs: ``"infix"``
             (``a + b``), ``"prefix"`` (``-a``), ``"power"`` (``x^2``: the
             symbol follows the input) or ``"call"`` (``tanh(x)``).
@@ -96,6 +104,12 @@ class Op(str):
     ('infix', '·', 'call')
     >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
     (6.0, (2.0, 3.0))
+
+    Raises:
+        ValueError: for an unknown notation.
+        OpRuleError: if the row's rules do not give one local derivative per
+            input, or a fixed-arity row has a number of ``derivatives`` texts
+            other than its arity.
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
@@ -115,6 +129,11 @@ class Op(str):
         op.code = code
         op.array_code = array_code
         op.torch_code = torch_code
+        if arity is not None:
+            if len(op.derivatives) != arity:
+                raise OpRuleError(f"op {name!r} takes {arity} inputs but has "
+                                  f"{len(op.derivatives)} derivative texts: {op.derivatives}")
+            check_rules(op)
         return op
 
     def derivative_template(self, slot, n_inputs):
@@ -162,6 +181,52 @@ class Op(str):
 def _fields(input_names, out_name, this_input):
     """What a template's named fields stand for ({0}, {1}, ... are the inputs themselves)."""
     return {"out": out_name, "in": this_input, "inputs": ", ".join(input_names)}
+
+
+# --- the check that a row gives one local derivative per input -----------------
+# The engine's fast paths for one and two inputs (autograd/value.py) make a node
+# without counting its local derivatives: that count would cost every node of a
+# training step.  A fixed-arity row is therefore checked once, when it is made:
+# its rules are tried on both sides of the usual kinks (0 and 1), on the kinks
+# themselves, and on nan, so that a rule which gives the wrong number of local
+# derivatives in one branch only is caught too.
+
+PROBE_INPUTS = (-2.0, -0.5, 0.0, 0.5, 1.0, 2.0, math.nan)
+
+
+def wrong_local_grads(op, n_inputs, local_grads, where):
+    """The message for a rule that gave ``local_grads``, not a tuple of ``n_inputs``, ``where``."""
+    if type(local_grads) is tuple:
+        given = f"{len(local_grads)} local derivatives"
+    else:
+        given = f"a {type(local_grads).__name__} (not a tuple)"
+    plural = "input" if n_inputs == 1 else "inputs"
+    return (f"op {str(op)!r}: its local-derivative rule gave {given} for {n_inputs} {plural} "
+            f"{where}; it must return a tuple of one ∂out/∂input per input")
+
+
+def check_rules(op):
+    """Try a fixed-arity row's rules on PROBE_INPUTS; raise OpRuleError naming the op if one misfits.
+
+    Inputs outside the op's domain (its rules raise ValueError,
+    ZeroDivisionError or OverflowError) are skipped.  Run by ``Op`` itself
+    for every row with a fixed arity.
+
+    >>> check_rules(MUL)
+    """
+    for inputs in itertools.product(PROBE_INPUTS, repeat=op.arity):
+        try:
+            out = op.forward(*inputs)
+            local_grads = op.local_grads(*inputs, out)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            continue
+        except TypeError as error:
+            plural = "input" if op.arity == 1 else "inputs"
+            raise OpRuleError(f"op {str(op)!r} takes {op.arity} {plural}, but its rules "
+                              f"cannot be called so: {error}") from None
+        if type(local_grads) is not tuple or len(local_grads) != op.arity:
+            where = "at " + ", ".join(f"{name} = {x!r}" for name, x in zip("xyzuvw", inputs))
+            raise OpRuleError(wrong_local_grads(op, op.arity, local_grads, where))
 
 
 # --- helpers that work on floats and on Values alike --------------------------
@@ -250,15 +315,33 @@ NEG = Op("neg", _neg, _neg_grads, "{out} = −{0}", ("∂{out}/∂{0} = −1",),
 
 
 def _power(base, exponent):
-    """base ** exponent as a real number, with the errors of Python's math module."""
+    """base ** exponent as a real number, with the errors of Python's math module.
+
+    A nan or infinite exponent follows ``math.pow``: (-2)^nan is nan,
+    (-2)^inf is inf, (-0.5)^inf is 0.
+    """
     if base == 0 and exponent < 0:
         raise ZeroDivisionError("0 cannot be raised to a negative power")
-    if base < 0 and exponent != int(exponent):
+    if base < 0 and math.isfinite(exponent) and not float(exponent).is_integer():
         raise ValueError("a negative base to a fractional power is not a real number")
     try:
         return math.pow(base, exponent)
     except OverflowError:
         raise OverflowError("result too large for a float")
+
+
+def _slope_power(x, y):
+    """x ** y inside a local derivative, ±inf where it is too large for a float.
+
+    The forward result can fit while its slope does not: 1e-200 ** -1 = 1e200,
+    but its slope -1·x^-2 is -1e400.  Python's ** raises there; the slope is
+    reported as the infinity it is, with the sign of x^y (negative for a
+    negative x to an odd power), as PyTorch does.
+    """
+    try:
+        return x ** y
+    except OverflowError:
+        return -math.inf if x < 0 and y % 2 == 1 else math.inf
 
 
 # out = x ** y, both Values (or a number base: 2 ** x, whose base is a constant leaf).
@@ -269,7 +352,7 @@ def _pow_grads(x, y, out):
     if x == 0 and y < 1:
         d_base = math.inf if y > 0 else 0.0   # the slope of x^y at 0 for 0 < y < 1 is vertical
     else:
-        d_base = y * x ** (y - 1)
+        d_base = y * _slope_power(x, y - 1)
     if x > 0:
         d_exponent = out * log(x)
     elif x == 0:
@@ -303,7 +386,7 @@ def power_by(n):
     def local_grads(x, out):
         if x == 0 and n < 1:
             return (math.inf if n > 0 else 0.0,)
-        return (n * x ** (n - 1),)
+        return (n * _slope_power(x, n - 1),)
 
     return Op(f"**{shown}", forward, local_grads, f"{{out}} = {{0}}^{shown}",
               (f"∂{{out}}/∂{{0}} = {shown}·{{0}}^{_exact(n - 1)}",), 1,
@@ -363,13 +446,28 @@ SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "{out} = σ({0}) = 1/(1 + e^�
 
 
 # out = max(0, x).  The kink at 0 has no derivative; like PyTorch we use the
-# subgradient 0 there.
-def _relu(x): return x if x > 0 else 0.0
-def _relu_grads(x, out): return (1.0,) if x > 0 else (0.0,)   # constant tuples: nothing to allocate
+# subgradient 0 there.  NaN in gives NaN out, value and derivative, so a NaN
+# weight in a ReLU network shows instead of becoming 0: nan > 0 and nan <= 0
+# are both False, so only NaN reaches the last branch.
+# Below the kink the local derivative is 0, and an infinite upstream gradient
+# gives 0 × inf = nan on that edge (see autograd/backward.py: every edge is
+# local_grad × upstream_grad), where PyTorch's relu passes 0.
+def _relu(x):
+    if x > 0:
+        return x
+    return 0.0 if x <= 0 else x
+def _relu_grads(x, out):
+    # constant tuples: nothing to allocate
+    if x > 0:
+        return (1.0,)
+    return (0.0,) if x <= 0 else (math.nan,)
 RELU = Op("relu", _relu, _relu_grads, "{out} = max(0, {0})",
           ("∂{out}/∂{0} = 1 if {0} > 0 else 0",), 1,
-          code=expressions("({0} if {0} > 0 else 0.0)", ("(1.0 if {0} > 0 else 0.0)",)),
-          array_code=expressions("np.where({0} > 0, {0}, 0.0)", ("np.where({0} > 0, 1.0, 0.0)",)),
+          # The same three branches as the functions: above 0, at or below 0, nan.
+          code=expressions("({0} if {0} > 0 else 0.0 if {0} <= 0 else {0})",
+                           ("(1.0 if {0} > 0 else 0.0 if {0} <= 0 else nan)",)),
+          array_code=expressions("np.where({0} > 0, {0}, np.where({0} <= 0, 0.0, {0}))",
+                                 ("np.where({0} > 0, 1.0, np.where({0} <= 0, 0.0, np.nan))",)),
           # torch.relu's derivative at 0 is 0 too
           torch_code=torch_template("torch.relu({0})"))
 
@@ -388,21 +486,31 @@ def leaky_relu_with(slope):
         return x if x > 0 else slope * x
 
     def local_grads(x, out):
-        return (1.0 if x > 0 else slope,)
+        if x > 0:
+            return (1.0,)
+        return (slope,) if x <= 0 else (math.nan,)   # NaN in, NaN out, as for relu
 
     shown = _exact(slope)
     return Op("leaky_relu", forward, local_grads, f"{{out}} = {{0}} if {{0}} > 0 else {shown}·{{0}}",
               (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0 else {shown}",), 1,
               code=expressions(f"({{0}} if {{0}} > 0 else {slope!r} * {{0}})",
-                               (f"(1.0 if {{0}} > 0 else {slope!r})",)),
+                               (f"(1.0 if {{0}} > 0 else {slope!r} if {{0}} <= 0 else nan)",)),
               array_code=expressions(f"np.where({{0}} > 0, {{0}}, {slope!r} * {{0}})",
-                                     (f"np.where({{0}} > 0, 1.0, {slope!r})",)),
+                                     (f"np.where({{0}} > 0, 1.0, np.where({{0}} <= 0, "
+                                      f"{slope!r}, np.nan))",)),
               # PyTorch's derivative at 0 is the slope too
               torch_code=torch_template(f"torch.nn.functional.leaky_relu({{0}}, {slope!r})"))
 
 
-# out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch).
-def _sum(*xs): return math.fsum(xs)
+# out = x1 + x2 + ... + xn, one node for a long sum (a loss over a batch),
+# exact-rounded by fsum.  fsum refuses an intermediate overflow and inf - inf,
+# where '+' gives inf or nan; a sum must not stop training that '+' would
+# not, so there we add left to right, exactly as x1 + x2 + ... + xn does.
+def _sum(*xs):
+    try:
+        return math.fsum(xs)
+    except (OverflowError, ValueError):
+        return functools.reduce(operator.add, xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
 def _sum_array_code(args, out, varying=()):
     # On arrays, left to right: fsum works on floats only (it rounds once, this n - 1 times).

@@ -72,6 +72,11 @@ class Value:
         TypeError: if ``data`` is not an int or float (bool, str, None and
             complex are refused), or ``label`` is not a str.
 
+    A Value does not turn into a number by itself: ``float(v)``, ``int(v)``
+    and ``math`` functions (``math.exp(v)``) raise TypeError, because the
+    number they would return is cut out of the graph.  Use ``v.data`` for the
+    number, or ``v.exp()`` and the other methods to stay in the graph.
+
     Equality is identity, as for plain objects, so Values can sit in sets;
     compare ``a.data == b.data`` for numbers.  ``<``, ``<=``, ``>``, ``>=``
     compare data.
@@ -123,8 +128,27 @@ class Value:
             parts.append(f"label={self.label!r}")
         return f"Value({', '.join(parts)})"
 
+    # No implicit conversion to a number: math.exp(v) would call __float__ and
+    # silently cut v out of the graph (math.exp(a) * a gives a.grad = e, not 2e).
+    # __index__ is not defined either, for math functions fall back to it.
+
     def __float__(self):
-        return self.data
+        raise _conversion_refused(self, "float()")
+
+    def __int__(self):
+        raise _conversion_refused(self, "int()")
+
+    def _repr_html_(self):
+        """In Jupyter: the drawing of this Value's graph after one backward pass from it, from zero.
+
+        Too big a graph is drawn one box per neuron (an ``nn`` network) or
+        summed up in a few lines; without Graphviz's ``dot`` the summary says
+        how to install it.  See :mod:`autograd.views.notebook`.
+        """
+        # Imported here, not at the top: the engine is standard library only
+        # and imports no view, and only a notebook ever asks for this.
+        from .views.notebook import value_html
+        return value_html(self)
 
     # --- arithmetic: each line picks a row of the table in ops.py --------------------
 
@@ -189,7 +213,7 @@ class Value:
         return _unary(ops.SIGMOID, self)
 
     def relu(self):
-        """max(0, self); the local derivative at 0 is taken as 0."""
+        """max(0, self); the local derivative at 0 is taken as 0.  relu(nan) is nan."""
         return _unary(ops.RELU, self)
 
     def leaky_relu(self, slope=0.01):
@@ -220,7 +244,9 @@ class Value:
         Sorts the graph in topological order (iteratively: a chain a million
         nodes deep works), sets this node's grad to 1, then for each node from
         the root down applies the chain rule along each edge:
-        ``parent.grad += local_grad * node.grad``.
+        ``parent.grad += local_grad * node.grad``.  That product is plain
+        floating-point arithmetic: a zero local derivative times an infinite
+        upstream gradient gives nan (see :func:`autograd.backward.sweep`).
 
         Calling it twice never gives a wrong figure: intermediate nodes are
         recomputed from zero on each call, while leaves (inputs, parameters)
@@ -240,6 +266,15 @@ def _data_of(other):
 def _describe(node):
     """'a = 5.0' for a labelled node, '5.0' otherwise: how errors name an operand."""
     return f"{node.label} = {node.data!r}" if node.label else repr(node.data)
+
+
+def _conversion_refused(node, conversion):
+    """The TypeError for float(v), int(v) and math functions on a Value."""
+    name = node.label if node.label.isidentifier() else "v"
+    return TypeError(
+        f"{conversion} of a Value ({_describe(node)}) would leave the graph, and math "
+        f"functions convert this way: use {name}.data for the number, or the Value's own "
+        f"method, such as {name}.exp(), to stay in the graph")
 
 
 def _operand(other, op, this):
@@ -267,10 +302,23 @@ def _node(data, op, parents, local_grads, role):
     return node
 
 
+# An error names at most this many operands: a sum over a million terms
+# must not put a million numbers into one message.
+MOST_OPERANDS_NAMED = 4
+
+
+def _describe_operands(nodes):
+    """'a = 1.0 and 2.0' for a few operands; the first few and '… and N more' for many."""
+    named = [_describe(node) for node in nodes[:MOST_OPERANDS_NAMED]]
+    left_out = len(nodes) - len(named)
+    if left_out:
+        return f"{', '.join(named)} … and {left_out} more"
+    return " and ".join(named)
+
+
 def _failed(op, parents, error):
     """The op's error, reworded to name the op and its operands."""
-    operands = " and ".join(_describe(parent) for parent in parents)
-    return type(error)(f"'{op}' failed on {operands}: {error}")
+    return type(error)(f"'{op}' failed on {_describe_operands(parents)}: {error}")
 
 
 # Making nodes is the engine's hot path: every + and * of a training step
@@ -284,10 +332,10 @@ def _unary(op, a):
     x = a.data
     try:
         out = op.forward(x)
+        if _GradMode.enabled:
+            return _node(out, op, (a,), op.local_grads(x, out), RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, (a,), error) from None
-    if _GradMode.enabled:
-        return _node(out, op, (a,), op.local_grads(x, out), RESULT)
     return _node(out, "", (), (), INPUT)
 
 
@@ -296,30 +344,37 @@ def _binary(op, a, b):
     x, y = a.data, b.data
     try:
         out = op.forward(x, y)
+        if _GradMode.enabled:
+            return _node(out, op, (a, b), op.local_grads(x, y, out), RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, (a, b), error) from None
-    if _GradMode.enabled:
-        return _node(out, op, (a, b), op.local_grads(x, y, out), RESULT)
     return _node(out, "", (), (), INPUT)
 
 
-def _apply(op, parents, inputs=None):
+def _apply(op, parents):
     """Run ``op`` forward on the parents' data and make the result node.
 
-    ``inputs``, the parents' data, when the caller has read it already.
     Under ``no_grad()`` the result is a leaf holding only its data.
 
-    Raises the op's ValueError, ZeroDivisionError or OverflowError, reworded
-    to name the op and its operands; nothing is added to the graph then.
+    Raises the op's ValueError, ZeroDivisionError or OverflowError, from its
+    forward rule or its local-derivative rule, reworded to name the op and its
+    operands; nothing is added to the graph then.  Raises ops.OpRuleError,
+    naming the op, if its rule gives other than one local derivative per parent.
     """
-    if inputs is None:
-        inputs = [parent.data for parent in parents]
+    inputs = [parent.data for parent in parents]
     try:
         out = op.forward(*inputs)
+        if _GradMode.enabled:
+            local_grads = op.local_grads(*inputs, out)
+            # Counted here, once per node: n-ary rows cannot be checked when
+            # they are made, as fixed-arity rows are (ops.check_rules), and the
+            # count costs little beside a node with many parents.
+            if type(local_grads) is not tuple or len(local_grads) != len(parents):
+                raise ops.OpRuleError(ops.wrong_local_grads(
+                    op, len(parents), local_grads, f"at {_describe_operands(parents)}"))
+            return _node(out, op, parents, local_grads, RESULT)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise _failed(op, parents, error) from None
-    if _GradMode.enabled:
-        return _node(out, op, parents, op.local_grads(*inputs, out), RESULT)
     return _node(out, "", (), (), INPUT)
 
 
@@ -327,7 +382,9 @@ def sum_values(values):
     """Sum a non-empty sequence of Values (or numbers) as ONE node with op ``sum``.
 
     Equal to ``a + b + c + ...`` but one node instead of n - 1, so a loss over
-    a batch stays small.  The sum is exact-rounded (``math.fsum``).
+    a batch stays small.  The sum is exact-rounded (``math.fsum``); where
+    the terms overflow or hold inf and -inf it is what ``+`` gives (inf or
+    nan), not an error.
 
     Args:
         values: sequence of Values or numbers (at least one Value).
@@ -395,22 +452,32 @@ def weighted_sum(weights, inputs, bias):
         Value.
 
     Raises:
+        TypeError: if a weight or the bias is not a Value (they are the
+            parameters that receive gradients), an input is not a Value or a
+            number, or weights or inputs is not a list; the message names it.
         ValueError: if ``weights`` and ``inputs`` differ in length.
 
     >>> w, b = [Value(0.5), Value(-1.0)], Value(0.25)
     >>> weighted_sum(w, [2.0, 3.0], b).data
     -1.75
     """
-    if len(weights) != len(inputs):
-        raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
-    parents = (*weights, *inputs, bias)
-    # A neuron's inputs are Values (a layer converts numbers once for all its
-    # neurons), so read the data first and convert only when that fails: this
-    # is once per neuron per sample, the heart of a network's forward pass.
     try:
-        data = [parent.data for parent in parents]
-    except AttributeError:
-        inputs = [a if isinstance(a, Value) else _operand(a, ops.WEIGHTED_SUM, bias)
-                  for a in inputs]
+        n_weights, n_inputs = len(weights), len(inputs)
+    except TypeError:
+        raise TypeError(f"weighted_sum: weights and inputs must be lists, got "
+                        f"{type(weights).__name__} and {type(inputs).__name__}") from None
+    if n_weights != n_inputs:
+        raise ValueError(f"weighted_sum: {n_weights} weights but {n_inputs} inputs")
+    if not isinstance(bias, Value):
+        raise TypeError(f"weighted_sum: bias is {type(bias).__name__} {bias!r}, expected a Value")
+    inputs = [a if isinstance(a, Value) else _operand(a, ops.WEIGHTED_SUM, bias) for a in inputs]
+    try:
         return _apply(ops.WEIGHTED_SUM, (*weights, *inputs, bias))
-    return _apply(ops.WEIGHTED_SUM, parents, data)
+    except AttributeError:
+        # A weight without .data: found here, after the fact, so that the
+        # common call (a neuron's forward pass) pays nothing for the check.
+        for position, weight in enumerate(weights):
+            if not isinstance(weight, Value):
+                raise TypeError(f"weighted_sum: weights[{position}] is {type(weight).__name__} "
+                                f"{weight!r}, expected a Value") from None
+        raise

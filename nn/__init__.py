@@ -4,7 +4,8 @@
 * ``layers.py``: ``Neuron``, ``Layer``, ``MLP``;
 * ``activations.py``: activations by name and ``softmax``;
 * ``losses.py``: ``mse``, ``binary_cross_entropy``, ``cross_entropy``, ``hinge``, ``l2``;
-* ``optim.py``: ``SGD``, ``Adam``.
+* ``optim.py``: ``SGD``, ``Adam``;
+* ``arguments.py``: the checks of sizes and numbers that the constructors share.
 """
 
 from .activations import ACTIVATIONS, softmax

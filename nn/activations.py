@@ -29,16 +29,22 @@ ACTIVATION_RULES = {
 ``forward`` a neuron runs on plain floats under ``no_grad()``."""
 
 
-def activation_named(name):
+def activation_named(name, argument="activation", owner=""):
     """Return the activation function called ``name`` (one of ACTIVATIONS).
 
+    Args:
+        name: the activation's name.
+        argument, owner: how the error names the argument and the call
+            (``"MLP: unknown output_activation 'softmax'"``).
+
     Raises:
-        ValueError: for an unknown name, listing the known ones.
+        ValueError: for an unknown name (None included), listing the known ones.
     """
     try:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown activation {name!r}; choose one of "
+        where = f"{owner}: " if owner else ""
+        raise ValueError(f"{where}unknown {argument} {name!r}; choose one of "
                          f"{', '.join(ACTIVATIONS)}") from None
 
 

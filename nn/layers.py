@@ -20,6 +20,7 @@ from autograd.grad_mode import _GradMode
 from autograd.value import PARAMETER, NeuronRole
 
 from .activations import ACTIVATION_RULES, activation_named
+from .arguments import count, shown
 from .module import Module
 
 __all__ = ["Neuron", "Layer", "MLP"]
@@ -36,6 +37,12 @@ _data_of = operator.attrgetter("data")
 
 def _as_values(inputs):
     return [x if isinstance(x, Value) else Value(x) for x in inputs]
+
+
+def _as_numbers(inputs):
+    # Under no_grad: a Value gives its data (float(value) is refused, as it
+    # would silently leave the graph elsewhere).
+    return [x.data if isinstance(x, Value) else float(x) for x in inputs]
 
 
 def _check_inputs(inputs, n_inputs, module):
@@ -61,6 +68,7 @@ class Neuron(Module):
     Calling it on a list of n_inputs Values or numbers returns one Value.
 
     Raises:
+        TypeError: if n_inputs is not an int (a bool or 2.0 is refused).
         ValueError: for n_inputs < 1, an unknown activation, or a call with the
             wrong number of inputs.
 
@@ -72,10 +80,9 @@ class Neuron(Module):
     """
 
     def __init__(self, n_inputs, activation="linear", layer=1, index=1, rng=None, seed=0):
-        if not isinstance(n_inputs, int) or n_inputs < 1:
-            raise ValueError(f"Neuron needs n_inputs >= 1, got {n_inputs!r}")
+        n_inputs = count(n_inputs, "Neuron", "n_inputs")
         self.activation_name = activation
-        self.activation = activation_named(activation)
+        self.activation = activation_named(activation, owner="Neuron")
         self.activation_rule = ACTIVATION_RULES[activation]
         self.layer, self.index = layer, index
         rng = rng if rng is not None else random.Random(seed)
@@ -96,7 +103,7 @@ class Neuron(Module):
         """Forward pass: list of n_inputs Values or numbers -> one Value."""
         _check_inputs(inputs, len(self.w), self)
         if not _GradMode.enabled:
-            return Value(self._forward_numbers([float(x) for x in inputs]))
+            return Value(self._forward_numbers(_as_numbers(inputs)))
         return self._forward_values(_as_values(inputs))
 
     def _forward_values(self, inputs):
@@ -139,14 +146,18 @@ class Layer(Module):
     Calling it on a list of n_inputs Values or numbers returns a list of
     n_outputs Values (a[l]_1 .. a[l]_n_outputs).
 
+    Raises:
+        TypeError: if n_inputs or n_outputs is not an int.
+        ValueError: if either is < 1, or for an unknown activation.
+
     >>> layer = Layer(3, 2, activation="tanh")
     >>> len(layer([0.1, 0.2, 0.3])), len(layer.parameters())
     (2, 8)
     """
 
     def __init__(self, n_inputs, n_outputs, activation="linear", layer=1, rng=None, seed=0):
-        if not isinstance(n_outputs, int) or n_outputs < 1:
-            raise ValueError(f"Layer needs n_outputs >= 1, got {n_outputs!r}")
+        n_inputs = count(n_inputs, "Layer", "n_inputs")
+        n_outputs = count(n_outputs, "Layer", "n_outputs")
         rng = rng if rng is not None else random.Random(seed)
         self.layer = layer
         self.neurons = [Neuron(n_inputs, activation, layer, j, rng) for j in range(1, n_outputs + 1)]
@@ -163,7 +174,7 @@ class Layer(Module):
         """Forward pass: list of n_inputs Values or numbers -> list of n_outputs Values."""
         _check_inputs(inputs, self.n_inputs, self)
         if not _GradMode.enabled:
-            return [Value(a) for a in self._forward_numbers([float(x) for x in inputs])]
+            return [Value(a) for a in self._forward_numbers(_as_numbers(inputs))]
         inputs = _as_values(inputs)   # once, not once per neuron
         return [neuron._forward_values(inputs) for neuron in self.neurons]
 
@@ -199,15 +210,28 @@ class MLP(Module):
     Calling it on a list of n_inputs Values or numbers returns a list of
     layer_sizes[-1] Values.
 
+    Raises:
+        TypeError: if n_inputs is not an int, or layer_sizes is not a list of ints
+            (numpy integers are accepted; a bool or 2.0 is not).
+        ValueError: for a size < 1, no layers, or an unknown activation or
+            output_activation (both are checked, even when one layer leaves
+            ``activation`` unused).
+
     >>> model = MLP(4, [5, 3])          # the notes' 4 x 5 + 5 x 3 + 5 + 3
     >>> len(model.parameters())
     43
     """
 
     def __init__(self, n_inputs, layer_sizes, activation="relu", output_activation="linear", seed=0):
-        layer_sizes = list(layer_sizes)
+        n_inputs = count(n_inputs, "MLP", "n_inputs")
+        if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__iter__"):
+            raise TypeError(f"MLP: layer_sizes must be a list of ints, one per layer "
+                            f"(e.g. [16, 16, 1]), got {shown(layer_sizes)}")
+        layer_sizes = [count(size, "MLP", f"layer_sizes[{i}]") for i, size in enumerate(layer_sizes)]
         if not layer_sizes:
             raise ValueError("MLP needs at least one layer size")
+        activation_named(activation, owner="MLP")
+        activation_named(output_activation, "output_activation", owner="MLP")
         rng = random.Random(seed)
         sizes = [n_inputs] + layer_sizes
         self.layers = []
@@ -230,7 +254,7 @@ class MLP(Module):
         if not _GradMode.enabled:
             # No graph to build: floats from layer to layer, Values only at the end.
             _check_inputs(inputs, self.n_inputs, self)
-            numbers = list(map(float, inputs))
+            numbers = _as_numbers(inputs)
             for layer in self.layers:
                 numbers = layer._forward_numbers(numbers)
             return [Value(a) for a in numbers]

@@ -5,20 +5,50 @@ batch as one Value, ready for ``loss.backward()``.
 """
 
 import math
+import numbers
+import operator
 
 from autograd import Value, maximum, sum_values
+
+from .arguments import shown
 
 __all__ = ["mse", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "cross_entropy", "hinge", "l2"]
 
 
-def _pairs(predictions, targets, name):
-    predictions, targets = list(predictions), list(targets)
+def _listed(items, name, what):
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{name}: {what} must be a list, got {shown(items)}")
+    return list(items)
+
+
+def _pairs(predictions, targets, name, what="predictions"):
+    predictions, targets = _listed(predictions, name, what), _listed(targets, name, "targets")
     if not predictions:
         raise ValueError(f"{name}: needs at least one prediction")
     if len(predictions) != len(targets):
         raise ValueError(f"{name}: {len(predictions)} predictions but {len(targets)} targets")
     return predictions, targets
+
+
+def _values_and_numbers(predictions, targets, name, what="predictions"):
+    """:func:`_pairs`, with every prediction a Value and every target a number (not a bool)."""
+    predictions, targets = _pairs(predictions, targets, name, what)
+    for position, prediction in enumerate(predictions):
+        if not isinstance(prediction, Value):
+            raise TypeError(f"{name}: {what}[{position}] is {shown(prediction)}, expected a Value "
+                            f"(a model's output), so that the loss has a gradient")
+    for position, target in enumerate(targets):
+        if isinstance(target, bool) or not isinstance(target, numbers.Real):
+            raise TypeError(f"{name}: targets[{position}] is {shown(target)}, expected a number")
+    return predictions, targets
+
+
+def _check_targets_are_probabilities(targets, name):
+    for position, target in enumerate(targets):
+        if not 0 <= target <= 1:
+            raise ValueError(f"{name}: targets[{position}] is {target!r}, expected a "
+                             f"probability in [0, 1] (usually 0 or 1)")
 
 
 def _mean(terms):
@@ -35,10 +65,14 @@ def mse(predictions, targets):
     Returns:
         Value.
 
+    Raises:
+        TypeError: for a prediction that is not a Value or a target that is not a number.
+        ValueError: for no predictions, or counts that differ.
+
     >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
     2.5
     """
-    predictions, targets = _pairs(predictions, targets, "mse")
+    predictions, targets = _values_and_numbers(predictions, targets, "mse")
     return _mean([(p - y) ** 2 for p, y in zip(predictions, targets)])
 
 
@@ -53,16 +87,29 @@ def binary_cross_entropy(probabilities, targets, eps=1e-12):
 
     Args:
         probabilities: list of n Values in [0, 1] (e.g. sigmoid outputs).
-        targets: list of n numbers in [0, 1] (usually 0 or 1).
+        targets: list of n numbers in [0, 1] (usually 0 or 1; soft labels
+            in between are allowed, as in PyTorch).
         eps: float.
 
     Returns:
         Value.
 
+    Raises:
+        TypeError: for a probability that is not a Value or a target that is not a number.
+        ValueError: for a probability or a target outside [0, 1] (a probability
+            of nan passes, and gives a nan loss), or counts that differ.
+
     >>> round(binary_cross_entropy([Value(0.9), Value(0.2)], [1, 0]).data, 6)
     0.164252
     """
-    probabilities, targets = _pairs(probabilities, targets, "binary_cross_entropy")
+    name = "binary_cross_entropy"
+    probabilities, targets = _values_and_numbers(probabilities, targets, name, "probabilities")
+    for position, p in enumerate(probabilities):
+        if p.data < 0 or p.data > 1:       # so nan passes: NaN in, NaN out
+            raise ValueError(f"{name}: probabilities[{position}] is {p.data!r}, expected a "
+                             f"probability in [0, 1] (for raw scores, use "
+                             f"binary_cross_entropy_with_logits)")
+    _check_targets_are_probabilities(targets, name)
     def safe_log(q):
         return (q + eps).log() if q.data < eps else q.log()
 
@@ -81,7 +128,8 @@ def binary_cross_entropy_with_logits(logits, targets):
     """Binary cross-entropy of σ(z), computed from the logit z without overflow.
 
     Per sample: max(z, 0) - z·y + ln(1 + e^-|z|), which equals
-    -[y ln σ(z) + (1 - y) ln(1 - σ(z))] for any z.
+    -[y ln σ(z) + (1 - y) ln(1 - σ(z))] for any z.  Its gradient is
+    dL/dz = σ(z) - y everywhere, 0.5 - y at z = 0 included.
 
     Args:
         logits: list of n Values.
@@ -90,19 +138,34 @@ def binary_cross_entropy_with_logits(logits, targets):
     Returns:
         Value.
 
+    Raises:
+        TypeError: for a logit that is not a Value or a target that is not a number.
+        ValueError: for a target outside [0, 1], or counts that differ.
+
     >>> round(binary_cross_entropy_with_logits([Value(1000.0)], [0]).data, 3)
     1000.0
     """
-    logits, targets = _pairs(logits, targets, "binary_cross_entropy_with_logits")
+    name = "binary_cross_entropy_with_logits"
+    logits, targets = _values_and_numbers(logits, targets, name, "logits")
+    _check_targets_are_probabilities(targets, name)
     terms = []
     for z, y in zip(logits, targets):
-        minus_abs_z = -z if z.data >= 0 else z
+        # At the kink z = 0 both max(z, 0) and -|z| must take their slope from
+        # the same side, or the slopes do not add up to σ(0) - y = 0.5 - y.
+        # relu takes the left one (0), so -|z| takes the left one too (z).
+        minus_abs_z = -z if z.data > 0 else z
         terms.append(z.relu() - z * y + (1 + minus_abs_z.exp()).log())
     return _mean(terms)
 
 
-def _is_index(target):
-    return isinstance(target, int) and not isinstance(target, bool)
+def _class_index(target):
+    """``target`` as an int if it is an integer (numpy's too, via ``__index__``), else None."""
+    if isinstance(target, bool):
+        return None
+    try:
+        return operator.index(target)
+    except TypeError:
+        return None
 
 
 def _cross_entropy_one(logits, target):
@@ -115,10 +178,14 @@ def _cross_entropy_one(logits, target):
             raise ValueError(f"cross_entropy: {len(target)} class probabilities for "
                              f"{len(logits)} logits")
         return _log_sum_exp(logits) - sum_values([z * p for z, p in zip(logits, target)])
-    if not _is_index(target) or not 0 <= target < len(logits):
-        raise ValueError(f"cross_entropy: target class {target!r} is not an index "
+    index = _class_index(target)
+    if index is None:
+        raise TypeError(f"cross_entropy: target class {shown(target)} is not an int class index "
+                        "or a list of class probabilities")
+    if not 0 <= index < len(logits):
+        raise ValueError(f"cross_entropy: target class {index!r} is not an index "
                          f"into {len(logits)} logits")
-    return _log_sum_exp(logits) - logits[target]
+    return _log_sum_exp(logits) - logits[index]
 
 
 def _log_sum_exp(logits):
@@ -142,12 +209,14 @@ def cross_entropy(logits, targets):
     Args:
         logits: a list of Values (one sample) or a list of such lists (a batch).
         targets: for one sample, an int class index or a list of class
-            probabilities; for a batch, a list of those.
+            probabilities; for a batch, a list of those.  numpy integers, as
+            scikit-learn's datasets give, are accepted.
 
     Returns:
         Value: the loss, averaged over the batch.
 
     Raises:
+        TypeError: for a target that is not an integer (1.0 included).
         ValueError: for a target that is not an index into the logits, or a
             batch whose lengths differ.
 
@@ -159,8 +228,11 @@ def cross_entropy(logits, targets):
     0.0
     """
     logits = list(logits)
-    if logits and not isinstance(logits[0], (list, tuple)):      # one sample
-        return _cross_entropy_one(logits, targets)
+    if _class_index(targets) is not None or (logits and not isinstance(logits[0], (list, tuple))):
+        return _cross_entropy_one(logits, targets)      # one sample
+    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__iter__"):
+        raise TypeError(f"cross_entropy: targets must be a class index (int) or a list of "
+                        f"them, got {shown(targets)}")
     batch, targets = _pairs(logits, targets, "cross_entropy")
     return _mean([_cross_entropy_one(list(sample), target) for sample, target in zip(batch, targets)])
 
@@ -177,10 +249,17 @@ def hinge(scores, targets):
     Returns:
         Value.
 
+    Raises:
+        TypeError: for a score that is not a Value or a target that is not a number.
+        ValueError: for a target other than -1 or +1 (0 included), or counts that differ.
+
     >>> hinge([Value(2.0), Value(0.5)], [1, 1]).data
     0.25
     """
-    scores, targets = _pairs(scores, targets, "hinge")
+    scores, targets = _values_and_numbers(scores, targets, "hinge", "scores")
+    for position, target in enumerate(targets):
+        if target != 1 and target != -1:
+            raise ValueError(f"hinge: targets[{position}] is {target!r}, expected -1 or +1")
     return _mean([(1 - y * s).relu() for s, y in zip(scores, targets)])
 
 

@@ -47,7 +47,10 @@ BUILDERS = {**{k: (1, f) for k, f in UNARY.items()}, **{k: (2, f) for k, f in BI
 @st.composite
 def graph_specs(draw, max_steps=10):
     """Leaf values, a list of (op, operand picks), and how many backward() calls come first (0, 1 or 3)."""
-    leaves = draw(st.lists(st.floats(-2.5, 2.5, allow_nan=False), min_size=1, max_size=4))
+    # Inputs of ordinary size: at 1e-232 a path's product and the sweep's running sum
+    # under- and overflow in different places, which is rounding, not a wrong rule.
+    leaves = draw(st.lists(st.floats(-2.5, 2.5, allow_nan=False).filter(
+        lambda x: x == 0 or abs(x) > 1e-6), min_size=1, max_size=4))
     steps = draw(st.lists(
         st.tuples(st.sampled_from(sorted(BUILDERS)),
                   st.lists(st.integers(0, 1000), min_size=3, max_size=5)),

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import OPS, Value, gradcheck, maximum, no_grad, numerical_grad, sum_values, weighted_sum
+from autograd import OPS, Op, Value, gradcheck, maximum, no_grad, numerical_grad, sum_values, weighted_sum
 from autograd import ops
+from error_words import assert_raises_naming
 
 reals = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False, allow_infinity=False)
 positives = st.floats(min_value=0.05, max_value=5.0)
@@ -162,6 +163,146 @@ def test_each_slot_has_its_derivative_rule_in_the_graphs_own_names():
     assert ops.leaky_relu_with(0.1).formula_text(["z"], "a") == "a = z if z > 0 else 0.1·z"
 
 
+def test_relu_of_nan_is_nan():
+    # NaN in gives NaN out: a NaN weight in a ReLU network must show in its output.
+    x = Value(math.nan, "x")
+    out = x.relu()
+    assert math.isnan(out.data) and math.isnan(out.local_grads[0])
+    assert math.isnan(ops.RELU.forward(math.nan))          # the no_grad path's rule
+    assert math.isnan(x.leaky_relu(0.1).data) and math.isnan(x.leaky_relu(0.1).local_grads[0])
+    assert Value(-2.0).relu().data == 0.0 and Value(0.0).relu().data == 0.0
+
+
+def test_relu_network_with_a_nan_weight_gives_nan():
+    from nn import MLP
+    model = MLP(2, [3, 1])
+    model.layers[0].neurons[0].w[0].data = math.nan
+    (out,) = model([1.0, 1.0])
+    assert math.isnan(out.data)
+    with no_grad():
+        (fast,) = model([1.0, 1.0])
+    assert math.isnan(fast.data)
+
+
+def test_zero_local_derivative_times_infinite_upstream_gradient_is_nan():
+    # The documented decision: every edge is local_grad × upstream_grad in IEEE
+    # arithmetic, so a zero local derivative (relu below its kink) times an
+    # infinite upstream gradient gives nan, where PyTorch's relu passes 0.
+    x = Value(-1.0, "x")
+    r = x.relu()
+    y = (r * 1e308) * 1e308          # forward 0.0; d(y)/d(r) = 1e308·1e308 = inf
+    y.backward()
+    assert y.data == 0.0 and r.grad == math.inf
+    assert r.local_grads == (0.0,) and math.isnan(x.grad)
+    # the same rule for any op with a zero local derivative, as in PyTorch's mul
+    a = Value(3.0, "a")
+    z = (a * 0.0) * 1e308 * 1e308
+    z.backward()
+    assert math.isnan(a.grad)
+
+
+def test_pow_whose_result_fits_has_an_infinite_local_derivative_not_an_error():
+    # 1e-200 ** -1 = 1e200 fits; its slope -1·x^-2 = -1e400 does not, and is -inf.
+    x = Value(1e-200, "x")
+    out = x ** -1
+    assert out.data == pytest.approx(1e200) and out.local_grads == (-math.inf,)
+    out.backward()
+    assert x.grad == -math.inf
+    y = Value(1e-200, "y")
+    out = y ** Value(-1.0, "n")
+    assert out.data == pytest.approx(1e200) and out.local_grads[0] == -math.inf
+    # a negative base: x^(n-1) keeps the sign of an odd power
+    assert (Value(-1e-200) ** -1).local_grads == (-math.inf,)    # -1·(+1e400)
+    assert (Value(-1e-150) ** -2).local_grads == (math.inf,)     # -2·(-1e450)
+
+
+@pytest.mark.parametrize("base, exponent", [(-2.0, math.nan), (-2.0, math.inf), (-2.0, -math.inf),
+                                            (-0.5, math.inf), (2.0, math.nan)])
+def test_pow_of_a_nan_or_infinite_exponent_follows_math_pow(base, exponent):
+    expected = math.pow(base, exponent)
+    for out in (Value(base) ** exponent, base ** Value(exponent), Value(base) ** Value(exponent)):
+        assert out.data == expected or (math.isnan(out.data) and math.isnan(expected))
+
+
+@pytest.mark.parametrize("make, error, words", [
+    (lambda: Value(1e200, "x") ** 2, OverflowError, ["'**2'", "x = 1e+200"]),
+    (lambda: Value(10.0, "x") ** Value(400.0, "y"), OverflowError, ["'**'", "x = 10.0", "y = 400.0"]),
+    (lambda: Value(-2.0, "x") ** 0.5, ValueError, ["'**0.5'", "x = -2.0"]),
+    (lambda: Value(0.0, "x") ** -1, ZeroDivisionError, ["'**-1'", "x = 0.0"]),
+    (lambda: Value(800.0, "x").exp(), OverflowError, ["'exp'", "x = 800.0"]),
+])
+def test_every_pow_error_names_the_op_and_its_operands(make, error, words):
+    assert_raises_naming(make, error, words)
+
+
+def test_an_error_in_a_local_derivative_names_the_op_and_its_operands():
+    from autograd.value import _apply, _binary, _unary
+
+    def overflowing_grads(*inputs_and_out):
+        raise OverflowError("slope too large")
+
+    for arity, make in ((1, lambda op, a, b: _unary(op, a)), (2, lambda op, a, b: _binary(op, a, b)),
+                        (2, lambda op, a, b: _apply(op, (a, b)))):
+        op = Op("steep", lambda *xs: 1.0, overflowing_grads, "out = 1", ("∂out/∂x = ?",) * arity,
+                arity)
+        with pytest.raises(OverflowError, match=r"'steep' failed on a = 3\.0.*slope too large"):
+            make(op, Value(3.0, "a"), Value(4.0, "b"))
+
+
+# --- rows whose rules give the wrong number of local derivatives ------------------------
+
+def _softplus(x):
+    return math.log1p(math.exp(-abs(x))) + max(x, 0.0)
+
+
+@pytest.mark.parametrize("local_grads, words", [
+    (lambda x, out: (0.5, 0.5), ["'softplus'", "2 local derivatives", "1 input"]),
+    (lambda x, out: 1 / (1 + math.exp(-x)), ["'softplus'", "a float (not a tuple)"]),
+    (lambda x, out: (1.0,) if x > 0 else (), ["'softplus'", "0 local derivatives", "x = -2.0"]),
+    (lambda x, y, out: (1.0, 1.0), ["'softplus'", "1 input"]),          # the rule takes two
+])
+def test_a_row_with_the_wrong_number_of_local_derivatives_is_refused_when_made(local_grads, words):
+    # A row added to the table is tried on a few inputs when it is made (at import
+    # for the fixed rows), so its mistake shows there, naming the op, and not as an
+    # unnamed IndexError inside some later backward().
+    assert_raises_naming(
+        lambda: Op("softplus", _softplus, local_grads, "out = ln(1 + e^x)", ("∂out/∂x = σ(x)",), 1),
+        ops.OpRuleError, words)
+
+
+def test_a_row_whose_text_does_not_match_its_arity_is_refused():
+    with pytest.raises(ops.OpRuleError, match="'hypot'.*2 inputs.*1 derivative"):
+        Op("hypot", math.hypot, lambda a, b, out: (a / out, b / out), "out = √(a² + b²)",
+           ("∂out/∂a = a/out",), 2)
+
+
+def test_an_n_ary_row_with_the_wrong_number_of_local_derivatives_fails_where_the_node_is_made():
+    from autograd.value import _apply
+
+    short = Op("short_sum", lambda *xs: math.fsum(xs), lambda *xs_and_out: (1.0,) * (len(xs_and_out) - 2),
+               "out = Σ x_i", ("∂out/∂x_i = 1",), None)
+    parents = tuple(Value(float(i), f"x{i}") for i in range(10))
+    with pytest.raises(ops.OpRuleError) as info:
+        _apply(short, parents)
+    message = str(info.value)
+    assert "'short_sum'" in message and "9 local derivatives" in message and "10 inputs" in message
+    assert "and 6 more" in message                      # the operands, capped
+    with no_grad():                                     # no local derivatives are made there
+        assert _apply(short, parents).data == 45.0
+
+
+def test_every_row_of_the_table_gives_one_local_derivative_per_input():
+    # The fixed rows, and the parametrised ones at a few parameters, pass the
+    # check that every row meets when it is made.
+    rows = [*OPS.values(), ops.power_by(2.0), ops.power_by(-1.5), ops.power_by(0.5),
+            ops.leaky_relu_with(0.2)]
+    for op in rows:
+        if op.arity is not None:
+            ops.check_rules(op)
+    assert len(sum_values([Value(1.0)] * 3).local_grads) == 3
+    assert len(weighted_sum([Value(1.0)], [Value(2.0)], Value(3.0)).local_grads) == 3
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=5))
 def test_maximum_matches_numeric(xs):
@@ -188,6 +329,15 @@ def _rows_with_code():
 SAMPLE_INPUTS = [-1.7, -0.4, 0.3, 0.9, 1.6, 2.2, 0.3]
 
 
+@pytest.mark.parametrize("row", [ops.RELU, ops.leaky_relu_with(0.1)], ids=str)
+def test_code_expressions_keep_nan_in_nan_out(row):
+    np = pytest.importorskip("numpy")
+    for code, env in ((row.code, {"nan": math.nan, "x": math.nan}),
+                      (row.array_code, {"np": np, "x": np.array([math.nan, -1.0])})):
+        forward, (local_grad,) = code(["x"], "out")
+        assert np.isnan(eval(forward, env)).any() and np.isnan(eval(local_grad, env)).any()
+
+
 def _inputs_for(row, n_inputs):
     xs = [abs(x) + 0.1 if row in (ops.LOG,) or str(row).startswith("**") else x
           for x in SAMPLE_INPUTS[:n_inputs]]
@@ -211,6 +361,7 @@ def test_code_expressions_compute_what_the_functions_compute(row):
         arrays = scope == {"np": np}
         env = dict(scope, **{name: (np.array([x, x]) if arrays else x)
                              for name, x in zip(names, xs)})
+        env["nan"] = math.nan
         computed = eval(forward, env)
         env["out"] = computed
         assert np.allclose(computed, out, rtol=1e-15, atol=0), (row, forward)

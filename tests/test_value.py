@@ -1,10 +1,14 @@
 """The Value node: construction, the graph it records, reprs, and errors for bad input."""
 
 import math
+import operator
 
 import pytest
 
-from autograd import GradcheckError, Value, gradcheck, is_grad_enabled, no_grad
+from autograd import (GradcheckError, Op, Value, gradcheck, is_grad_enabled, no_grad, sum_values,
+                      weighted_sum)
+from autograd.value import _apply
+from error_words import assert_raises_naming
 
 
 def test_leaf_attributes():
@@ -137,6 +141,84 @@ def test_gradcheck_reports_the_disagreeing_input():
     assert report.rows[1][3] < 1e-6
 
 
-def test_float_conversion():
-    assert float(Value(2.5)) == 2.5
+def test_float_of_a_value_raises_and_points_to_data_and_the_method():
+    # float(v) would hand back a number and silently cut v out of the graph.
+    a = Value(2.5, "a")
+    with pytest.raises(TypeError) as info:
+        float(a)
+    message = str(info.value)
+    assert "a = 2.5" in message and "a.data" in message and "exp()" in message
     assert math.isclose(Value(1.0).exp().data, math.e)
+
+
+@pytest.mark.parametrize("function", [math.exp, math.log, math.tanh, math.sqrt, math.isfinite,
+                                      math.floor, int])
+def test_math_functions_on_a_value_raise_instead_of_leaving_the_graph(function):
+    # math functions convert through __float__ (or __index__ where no __float__ is defined).
+    with pytest.raises(TypeError, match=r"\.data"):
+        function(Value(1.0, "a"))
+
+
+def test_math_exp_cannot_cut_a_value_out_of_the_graph():
+    a = Value(1.0, "a")
+    with pytest.raises(TypeError, match=r"a\.exp\(\)"):
+        math.exp(a) * a
+    J = a.exp() * a                    # the way that stays in the graph
+    J.backward()
+    assert a.grad == pytest.approx(2 * math.e)
+
+
+def test_a_value_is_not_an_index():
+    # operator.index would let range(v), lists[v] and math functions take v as an integer.
+    assert not hasattr(Value, "__index__")
+    with pytest.raises(TypeError):
+        operator.index(Value(2.0))
+
+
+@pytest.mark.parametrize("numbers", [
+    [1e308, 1e308],                   # overflow: '+' gives inf
+    [1e308, 1e308, -1e308],           # an intermediate overflow that fsum refuses
+    [math.inf, -math.inf],            # inf - inf: '+' gives nan
+    [math.inf, 1.0, -math.inf, 2.0],
+    [-1e308, -1e308, 5.0],
+    [math.nan, math.inf, -math.inf],
+])
+def test_sum_values_agrees_with_plus_on_overflow_and_inf_minus_inf(numbers):
+    values = [Value(x) for x in numbers]
+    total = sum_values(values)
+    chained = values[0]
+    for v in values[1:]:
+        chained = chained + v
+    assert math.isnan(total.data) if math.isnan(chained.data) else total.data == chained.data
+    total.backward()                  # the local derivatives are still 1 each
+    assert all(v.grad == 1.0 for v in values)
+
+
+def test_error_operand_listing_is_capped():
+    # An n-ary op that fails on a million operands must not write a million of them.
+    def refuse(*xs):
+        raise ValueError("not defined here")
+
+    op = Op("refuses", refuse, lambda *xs_and_out: (1.0,) * (len(xs_and_out) - 1),
+            "out = f(x_1, ..., x_n)", ("∂out/∂x_i = 1",), None)
+    parents = tuple(Value(float(i)) for i in range(1_000_000))
+    parents[0].label = "first"
+    with pytest.raises(ValueError) as info:
+        _apply(op, parents)
+    message = str(info.value)
+    assert len(message) < 300, message[:300]
+    assert "'refuses'" in message and "first = 0.0" in message
+    assert "and 999996 more" in message
+    with pytest.raises(ValueError, match=r"'refuses' failed on a = 1\.0 and 2\.0: not defined"):
+        _apply(op, (Value(1.0, "a"), Value(2.0)))
+
+
+@pytest.mark.parametrize("make, error, words", [
+    (lambda: weighted_sum([0.5, Value(1.0)], [1.0, 2.0], Value(0.0)), TypeError,
+     ["weighted_sum", "weights[0]", "float 0.5", "Value"]),
+    (lambda: weighted_sum([Value(0.5)], [1.0], 0.0), TypeError, ["weighted_sum", "bias", "float 0.0"]),
+    (lambda: weighted_sum(Value(0.5), [1.0], Value(0.0)), TypeError, ["weighted_sum", "weights", "list"]),
+    (lambda: weighted_sum([Value(0.5)], ["x"], Value(0.0)), TypeError, ["'Σw·a+b'", "str 'x'"]),
+])
+def test_weighted_sum_refuses_bad_arguments_naming_them(make, error, words):
+    assert_raises_naming(make, error, words)

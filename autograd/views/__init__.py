@@ -11,6 +11,7 @@ Where things live:
 * ``stepper.py``: the REPL stepper, one edge update at a time;
 * ``tree.py``: the graph as an indented text tree;
 * ``explain.py``: the chain rule written out, path by path;
+* ``notebook.py``: how a Value, a record and a Stepper display in Jupyter;
 * ``cli.py``: the ``chainrule`` command.
 
 Each takes a Value and makes a record of one backward pass from zero

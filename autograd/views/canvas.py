@@ -20,7 +20,7 @@ import math
 
 import graphviz
 
-from .text import d, dot_attribute, dot_label, format_number, glossary, node_names
+from .text import d, dot_attribute, dot_label, format_number, glossary, node_names, printable
 
 __all__ = ["Canvas", "Frame", "GraphTooLargeError", "DotNotFoundError", "render_svg",
            "FONT", "HIGHLIGHT"]
@@ -256,9 +256,11 @@ class Canvas:
             cells = "".join(swatch.format(colour, "") for colour in reversed(NEGATIVE))
             cells += swatch.format("white", ' BORDER="1" COLOR="#c8c8c8"')
             cells += "".join(swatch.format(colour, "") for colour in POSITIVE)
+            # A fixed size keeps the swatches together however wide the legend is.
             rows.append(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0" '
-                        f'ALIGN="LEFT"><TR><TD>grad &lt; 0 </TD>{cells}<TD> grad &gt; 0</TD>'
-                        f'</TR></TABLE>')
+                        f'ALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="260" HEIGHT="14"><TR>'
+                        f'<TD WIDTH="45" HEIGHT="12" FIXEDSIZE="TRUE">grad &lt; 0</TD>{cells}'
+                        f'<TD WIDTH="45" HEIGHT="12" FIXEDSIZE="TRUE">grad &gt; 0</TD></TR></TABLE>')
             which = "in this pass" if self.frame.scale is not None else "drawn"
             rows.append(f"darker = larger |grad| (largest {which}: {format_number(self.scale)}); "
                         f"grad = {dot_label(d(self.names[self.root], '(node)'))}")
@@ -275,8 +277,9 @@ class Canvas:
         """The line under the heading: which moment of the pass this picture shows."""
         root_name = self.names[self.root]
         if self.forward_upto is not None:
-            shown = min(self.forward_upto, len(self.order))
-            return f"forward pass: {shown} of {len(self.order)} nodes computed"
+            nodes = self.shown_nodes()
+            done = sum(1 for node in nodes if self.computed(node))
+            return f"forward pass: {done} of {len(nodes)} nodes computed"
         if not self.show_grads:
             return "forward pass: values only"
         total = self.record.n_steps
@@ -288,9 +291,8 @@ class Canvas:
 
     def finish(self):
         """Put the heading and the legend in the graph's label; return the digraph."""
-        title = self.title
-        if title is None:
-            title = f"{self.view_name} of {self.names[self.root]}"
+        title = printable(self.title) if self.title is not None else \
+            f"{self.view_name} of {self.names[self.root]}"
         status = self.status()
         self.lengths[("heading",)] = max(len(title) * 1.4, len(status))   # the title is larger
         chars = self.frame.widths.get(("heading",))
@@ -304,7 +306,7 @@ class Canvas:
         rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">{row}</FONT></TD></TR>'
                        for row in self.legend_rows)
         legend = ('<TD ALIGN="LEFT" VALIGN="TOP"><TABLE BORDER="1" COLOR="#c8c8c8" CELLBORDER="0" '
-                  f'CELLSPACING="0" CELLPADDING="5" STYLE="rounded">{rows}</TABLE></TD>')
+                  f'CELLSPACING="2" CELLPADDING="3" STYLE="rounded">{rows}</TABLE></TD>')
         self.digraph.attr(label=(f'<<TABLE BORDER="0" CELLSPACING="10" CELLPADDING="0"><TR>'
                                  f"{heading}{legend}</TR></TABLE>>"))
         return self.digraph

@@ -29,7 +29,7 @@ import re
 from . import draw
 from .canvas import GraphTooLargeError, largest_grad, render_svg
 from .stepper import sentence
-from .text import d, format_number, glossary, html_text, partial
+from .text import d, format_number, glossary, html_text, partial, printable
 
 __all__ = ["write_html", "MAX_ANIMATED_NODES", "MAX_ANIMATED_EDGES"]
 
@@ -86,7 +86,7 @@ def write_html(root, path, *, title=None, constants=False):
             f"view='neurons')")
     names = draw.picture(rec, show_grads=False).names
     root_name = names[rec.root]
-    title = title if title is not None else f"forward and backward pass of {root_name}"
+    title = printable(title) if title is not None else f"forward and backward pass of {root_name}"
 
     # First pass: measure every picture's text cells; then draw them all with
     # the widest of each cell and one colour scale, so the layout and the

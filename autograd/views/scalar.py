@@ -30,9 +30,12 @@ class ScalarView(Canvas):
     def draw(self, max_nodes=MAX_SCALAR_NODES):
         from .draw import check_max_nodes
         shown = self.shown_nodes()
+        has_neurons = any(getattr(node.role, "part", None) for node in shown)
         check_max_nodes(len(shown), max_nodes, "view='scalar'",
-                        "draw it with view='neurons' (one box per neuron of an nn network), "
-                        "or pass a larger max_nodes")
+                        "draw it with view='neurons' (one box per neuron of its nn network), "
+                        "or pass a larger max_nodes" if has_neurons else
+                        "pass a larger max_nodes (dot is slow past a few hundred), or draw a "
+                        "smaller part of it")
         highlighted = self.highlighted_nodes()
         for node in shown:
             if node.parents:
@@ -44,8 +47,8 @@ class ScalarView(Canvas):
             "rounded box: a computed value (name, data, grad)",
             "grey box: an input · double border: a parameter",
             "grey oval: an operation, with what it computes (hover for its rules)",
-            "on an arrow: ∂out/∂in, the local derivative; once the pass reaches it, "
-            "adds = upstream grad × local derivative",
+            "on an arrow: ∂out/∂in, the local derivative;",
+            "once the pass reaches it, adds = upstream grad × local derivative",
             *self.colour_rows(),
             *self.glossary_rows(shown),
         ]
@@ -159,15 +162,20 @@ class ScalarView(Canvas):
         label = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
                  + "".join(f"<TR>{row}</TR>" for row in rows) + "</TABLE>>")
         names = [in_derivative(self.names[p]) for p in child.parents]
-        tip = (f"{child.op.rule_text(slot, names, in_derivative(of_child))} = "
-               f"{format_number(local)} "
+        rule = child.op.rule_text(slot, names, in_derivative(of_child))
+        if not rule.endswith(f" = {format_number(local)}"):      # ∂v/∂a = 1, not "= 1 = 1"
+            rule += f" = {format_number(local)}"
+        tip = (f"{rule} "
                f"(input {slot + 1} of {of_child})")
         if applied:
             tip += (f"\nadds upstream × local = {d(self.names[self.root], of_child)} · "
                     f"{partial(of_child, of_parent)} = {format_number(upstream)} × "
                     f"{format_number(local)} to {of_parent}.grad")
+        # Out of the box's right side and into the oval's left: the label then sits
+        # beside a nearly level edge instead of across a steep one.
         attributes = {"id": f"edge_{source}_{child_box}_{slot}", "class": "grad-edge",
-                      "tooltip": dot_attribute(tip), "labeltooltip": dot_attribute(tip)}
+                      "tooltip": dot_attribute(tip), "labeltooltip": dot_attribute(tip),
+                      "tailport": "e", "headport": "w"}
         if not computed:
             attributes.update(color=FADED, style="dashed")
         if self.is_current(child, slot):

@@ -26,7 +26,7 @@ done: 5 of 5 steps
 import weakref
 
 from ..backward import record, require_value
-from .text import d, format_number, glossary, in_derivative, node_names, partial
+from .text import Message, d, format_number, glossary, in_derivative, node_names, partial
 
 __all__ = ["Stepper", "sentence", "Message"]
 
@@ -67,27 +67,6 @@ def sentence(update, names, root_name):
     return (f"{d(root_name, parent)} += {d(root_name, child)} · {partial(child, parent)} = "
             f"{format_number(update.upstream_grad)} × {format_number(update.local_grad)} = "
             f"{format_number(contribution)}  ->  {in_derivative(parent)}.grad = {result}")
-
-
-class Message(str):
-    """A str that a REPL shows as plain text, without quotes or escapes.
-
-    ``Stepper.next()`` returns one, so typing ``s.next()`` at the prompt shows
-    the sentence itself.  It is an ordinary str otherwise (``==``, ``print``,
-    ``json.dumps`` all see the text).  ``shown`` is what the REPL displays.
-
-    >>> m = Message("a.grad = 3", shown="step 1 of 1: a.grad = 3")
-    >>> m == "a.grad = 3", m
-    (True, step 1 of 1: a.grad = 3)
-    """
-
-    def __new__(cls, text, shown=None):
-        message = super().__new__(cls, text)
-        message.shown = text if shown is None else shown
-        return message
-
-    def __repr__(self):
-        return self.shown
 
 
 class Stepper:
@@ -292,16 +271,17 @@ class Stepper:
         return draw.picture(self.record, step=self.position, **options).digraph
 
     def _repr_html_(self):
-        """In Jupyter: the picture at the current step and its sentence."""
-        from . import draw
+        """In Jupyter: where the stepper is, the picture at the current step and its sentence.
+
+        A graph too big for the scalar view is drawn one box per neuron, or
+        not at all, with the reason (also when Graphviz's ``dot`` is missing);
+        see :mod:`.notebook`.
+        """
+        from .notebook import BOX, picture_html   # drawing needs graphviz; stepping does not
         from .text import html_text
-        try:
-            svg = draw.svg_text(self.record, step=self.position)
-        except (draw.GraphTooLargeError, draw.DotNotFoundError) as error:
-            svg = f"<p><i>{html_text(str(error))}</i></p>"
         said = self._glossed(self.current) if self.current is not None else repr(self)
-        return (f"<div><p><b>{html_text(self.where())}</b></p>{svg}"
-                f"<pre>{html_text(said)}</pre></div>")
+        return (f"{BOX}<p><b>{html_text(self.where())}</b></p>"
+                f"{picture_html(self.record, self.position)}<pre>{html_text(said)}</pre></div>")
 
     def __repr__(self):
         where = self.where()

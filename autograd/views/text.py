@@ -1,5 +1,7 @@
 """Text for every view: the one number format, the one naming of nodes, and escaping for each output format.
 
+It also holds :class:`Message`, the str that a REPL shows as plain lines.
+
 Every picture, page, sentence, tree and explanation writes its numbers with
 :func:`format_number` and its node names with :func:`node_names`, so the same
 number and the same node read the same everywhere.  Each output format has one
@@ -13,7 +15,8 @@ import math
 import re
 import unicodedata
 
-__all__ = ["format_number", "node_names", "expression_of", "in_derivative", "d", "partial", "glossary", "shown_label",
+__all__ = ["format_number", "node_names", "expression_of", "in_derivative", "d", "partial",
+           "glossary", "shown_label", "printable", "Message",
            "dot_label", "dot_attribute", "html_text", "latex", "MAX_SHOWN_LABEL",
            "MAX_EXPRESSION_NAME"]
 
@@ -101,10 +104,20 @@ def shown_label(label):
     """
     if len(label) > MAX_SHOWN_LABEL:
         label = label[:MAX_SHOWN_LABEL - 1] + "…"
-    if label.isprintable() and not _has_surrogate(label):
-        return label
+    return printable(label)
+
+
+def printable(text):
+    """``text`` with control characters and lone surrogates written as escapes (``\\n``, ``\\udc80``).
+
+    What any view does to text from the user (labels, titles) before it goes
+    into a file: every file encoding can hold the result, and nothing in it
+    moves the cursor or rings a bell.
+    """
+    if text.isprintable() and not _has_surrogate(text):
+        return text
     out = []
-    for ch in label:
+    for ch in text:
         if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF:
             out.append(ch)
         elif unicodedata.category(ch) == "Zs":
@@ -288,6 +301,27 @@ def glossary(order, names, nodes=None, limit=10):
         lines[limit - 1:] = [f"… and {len(lines) - limit + 1} more unlabelled nodes n<K>, each "
                              f"named by its position K in the topological order"]
     return lines
+
+
+class Message(str):
+    """A str that a REPL shows as plain text, without quotes or escapes.
+
+    ``Stepper.next()`` returns one, so typing ``s.next()`` at the prompt shows
+    the sentence itself.  It is an ordinary str otherwise (``==``, ``print``,
+    ``json.dumps`` all see the text).  ``shown`` is what the REPL displays.
+
+    >>> m = Message("a.grad = 3", shown="step 1 of 1: a.grad = 3")
+    >>> m == "a.grad = 3", m
+    (True, step 1 of 1: a.grad = 3)
+    """
+
+    def __new__(cls, text, shown=None):
+        message = super().__new__(cls, text)
+        message.shown = text if shown is None else shown
+        return message
+
+    def __repr__(self):
+        return self.shown
 
 
 # --- escaping, one function per output format -------------------------------------------

@@ -21,8 +21,7 @@ J = 33 (grad 1)  [3·v]
 """
 
 from ..backward import BackwardRecord, record
-from .stepper import Message
-from .text import expression_of, format_number, glossary, node_names, partial
+from .text import Message, expression_of, format_number, glossary, node_names, partial
 
 __all__ = ["text_tree", "print_tree"]
 

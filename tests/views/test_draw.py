@@ -8,8 +8,9 @@ import pytest
 
 import nn
 from autograd import Value, record, topological_order
-from autograd.views import draw
+from autograd.views import draw, page
 from autograd.views.canvas import HIGHLIGHT, NEGATIVE, POSITIVE
+from autograd.views.text import format_number
 from autograd.views.stepper import Stepper
 from notes_example import notes_graph
 
@@ -269,7 +270,7 @@ def test_forward_upto_shows_the_first_nodes_only_and_no_grads():
         line = node_line(source, f"n{position}")
         assert "data …" in line and "dashed" in line
     assert not re.search(r"grad -?\d", source) and "not computed yet" not in source
-    assert ">adds " not in source and "forward pass: 3 of 7 nodes computed" in source
+    assert ">adds " not in source and "forward pass: 2 of 6 nodes computed" in source
     assert "highlight" in node_line(source, "n2")      # b, just computed
 
 
@@ -282,7 +283,7 @@ def test_a_big_graph_is_refused_in_the_scalar_view_with_a_way_out():
     with pytest.raises(draw.GraphTooLargeError) as caught:
         draw.dot_source(x, max_nodes=150)
     message = str(caught.value)
-    assert "151 nodes" in message and "view='neurons'" in message
+    assert "151 nodes" in message and "larger max_nodes" in message and "neurons" not in message
     assert isinstance(caught.value, ValueError)
     with pytest.raises(draw.GraphTooLargeError):
         draw.save_svg(x, "never-written.svg", max_nodes=100)
@@ -406,3 +407,33 @@ def test_the_neuron_view_before_backward_and_forward():
 def test_the_neuron_view_needs_neurons():
     with pytest.raises(ValueError, match="found no neuron"):
         draw.dot_source(notes_graph()[0], view="neurons")
+
+
+def test_the_neuron_view_shows_dl_dw_on_hover_and_dl_db_in_the_box():
+    model = nn.MLP(2, [3, 1])
+    loss = nn.mse(model([0.5, -1.0]), [1.0]).named("L")
+    source = draw.dot_source(loss, view="neurons")
+    w = model.parameters()[0]                        # w[1]_1,1
+    rec = record(loss)
+    assert f"weight w[1]_1,1: dL/dw[1]_1,1 = {format_number(rec.grads[w])}" in source
+    bias = model.layers[0].neurons[0].b
+    assert f"∂b {format_number(rec.grads[bias])}<" in source
+
+
+def test_captions_mark_output_neurons():
+    model = nn.MLP(2, [3, 2])
+    logits = model([0.5, -1.0])
+    loss = nn.cross_entropy(logits, 1).named("L")
+    source = draw.dot_source(loss, view="neurons",
+                             captions={logits[1]: "digit 1: p = 0.5  ← predicted and true"})
+    assert "digit 1: p = 0.5  ← predicted and true" in source
+    with pytest.raises(ValueError, match="captions are for view='neurons'"):
+        draw.dot_source(loss, captions={logits[1]: "x"})
+
+
+@pytest.mark.parametrize("function", [draw.dot_source, draw.svg_text,
+                                      lambda root: page.write_html(root, "never.html")])
+def test_a_networks_list_of_outputs_gets_a_hint_to_pick_one(function):
+    outputs = nn.MLP(2, [3, 2])([0.5, -1.0])
+    with pytest.raises(TypeError, match=r"got a list of 2 Values; pick one: out\[0\]"):
+        function(outputs)

@@ -180,7 +180,7 @@ def test_stepping_through_the_backward_pass_with_buttons_and_keys(browser, page)
     assert shown["sentence"] == "dJ/du += dJ/dv · ∂v/∂u = 3 × 1 = 3  ->  u.grad = 3"
     # In the picture: that edge and its two ends, and nothing else, are highlighted.
     edge = frame.find_element(By.CSS_SELECTOR, "g.edge.highlight")
-    assert edge.get_attribute("textContent").strip().startswith("n4->n5_op")
+    assert edge.get_attribute("textContent").strip().startswith("n4:e->n5_op:w")
     ends = {g.find_element(By.TAG_NAME, "title").get_attribute("textContent")
             for g in frame.find_elements(By.CSS_SELECTOR, "g.node.highlight")}
     assert ends == {"n4", "n5"}

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from autograd import OPS, Value, record, topological_order
-from autograd.views.stepper import Message, Stepper, sentence
+from autograd.views.stepper import Stepper, sentence
+from autograd.views.text import Message
 from autograd.views.text import node_names
 from notes_example import notes_graph
 from random_graphs import BUILDERS, build, graph_specs, same
