@@ -28,7 +28,8 @@ Each row is an :class:`Op`:
 
 Sources: the derivatives are the standard ones; the activation derivatives
 (sigmoid' = a(1 - a), tanh' = 1 - a², relu, leaky relu) follow the lecture
-notes, ``../shared/seeds/002_*``.
+notes, ``../shared/seeds/002_*``; ReLU'(0) = 0 or 0.5, softplus and the
+perceptron's step function follow ``003_*`` and ``002_*``.
 """
 
 import functools
@@ -39,8 +40,8 @@ import operator
 __all__ = [
     "Op", "OPS", "OpRuleError", "check_rules", "wrong_local_grads",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
-    "RELU", "SUM", "MAX", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
-    "log", "expressions", "torch_template",
+    "RELU", "SOFTPLUS", "STEP", "SUM", "MAX", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
+    "relu_with", "log", "number_of", "expressions", "torch_template",
 ]
 
 
@@ -231,6 +232,15 @@ def check_rules(op):
 
 # --- helpers that work on floats and on Values alike --------------------------
 
+def number_of(x):
+    """The number a float is, or a Value holds (its ``data``): for tests such as ``x == 0`` in a rule.
+
+    >>> number_of(2.5)
+    2.5
+    """
+    return x.data if hasattr(x, "data") else x
+
+
 def log(x):
     """Natural log of a float (``math.log``) or a Value (``Value.log``)."""
     return x.log() if hasattr(x, "log") else math.log(x)
@@ -347,15 +357,16 @@ def _slope_power(x, y):
 # out = x ** y, both Values (or a number base: 2 ** x, whose base is a constant leaf).
 # ∂out/∂y = x^y · ln x is undefined for x < 0 (the log of a negative number);
 # like PyTorch we record nan there rather than refuse a valid forward pass.
-# At x = 0 the limit of x^y · ln x is 0 for y > 0.
+# At x = 0 the limit of x^y · ln x is 0 for y > 0.  The tests against 0 read
+# number_of(x): on a Value (a derivative of a derivative) "==" is identity, not data.
 def _pow_grads(x, y, out):
-    if x == 0 and y < 1:
+    if number_of(x) == 0 and y < 1:
         d_base = math.inf if y > 0 else 0.0   # the slope of x^y at 0 for 0 < y < 1 is vertical
     else:
         d_base = y * _slope_power(x, y - 1)
     if x > 0:
         d_exponent = out * log(x)
-    elif x == 0:
+    elif number_of(x) == 0:
         d_exponent = 0.0
     else:
         d_exponent = math.nan
@@ -383,8 +394,14 @@ def power_by(n):
 
     # n · x^(n-1); at x = 0 with n < 1 the forward pass has already refused
     # negative n, and 0 < n < 1 has an infinite slope, which we report as inf.
+    # (number_of(x): on a Value, "==" is identity, not a comparison of data.)
+    # x^0 = 1 is a constant: its slope is 0 everywhere, not 0 · x^-1, which is
+    # nan where x^-1 overflows (x = 5e-324); x^0 is what the second derivative
+    # of x^2 differentiates.
     def local_grads(x, out):
-        if x == 0 and n < 1:
+        if n == 0:
+            return (0.0,)
+        if number_of(x) == 0 and n < 1:
             return (math.inf if n > 0 else 0.0,)
         return (n * _slope_power(x, n - 1),)
 
@@ -472,10 +489,70 @@ RELU = Op("relu", _relu, _relu_grads, "{out} = max(0, {0})",
           torch_code=torch_template("torch.relu({0})"))
 
 
+@functools.lru_cache(maxsize=16)
+def relu_with(grad_at_zero):
+    """The row for ReLU, ``out = max(0, x)``, with the local derivative ``grad_at_zero`` at x = 0.
+
+    ReLU has no derivative at its kink.  The notes (``003_*``) say "in
+    practical cases we take the derivative as 0 or 0.5 if x = 0"; 0 is
+    PyTorch's choice and the :data:`RELU` row's, so ``relu_with(0.0)`` is
+    that row.  Any number in [0, 1] is a valid subgradient there.
+
+    Raises:
+        ValueError: if ``grad_at_zero`` is not in [0, 1].
+
+    >>> half = relu_with(0.5)
+    >>> half, half.forward(0.0), half.local_grads(0.0, 0.0), half.local_grads(2.0, 2.0)
+    ('relu', 0.0, (0.5,), (1.0,))
+    >>> relu_with(0.0) is RELU
+    True
+    """
+    grad_at_zero = float(grad_at_zero)
+    if not 0.0 <= grad_at_zero <= 1.0:
+        raise ValueError(f"relu_with: the derivative at 0 must be a subgradient in [0, 1], "
+                         f"got {grad_at_zero!r}")
+    if grad_at_zero == 0.0:
+        return RELU
+
+    def local_grads(x, out):
+        return (1.0 if x > 0 else grad_at_zero if x == 0 else 0.0,)
+
+    shown = _exact(grad_at_zero)
+    return Op("relu", _relu, local_grads, "{out} = max(0, {0})",
+              (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0, {shown} at {{0}} = 0, else 0",), 1)
+
+
+# out = ln(1 + e^x), a smooth ReLU (the notes name it beside tanh, 003_*).
+# Written as max(x, 0) + ln(1 + e^-|x|) so e^x never overflows; its
+# derivative is the sigmoid.
+def _softplus(x): return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+def _softplus_grads(x, out): return (x.sigmoid() if hasattr(x, "sigmoid") else _sigmoid(x),)
+SOFTPLUS = Op("softplus", _softplus, _softplus_grads, "{out} = ln(1 + e^{0})",
+              ("∂{out}/∂{0} = σ({0}) = 1/(1 + e^−{0})",), 1,
+              # ln(e^x + e^0), stable, with the derivative σ(x) (torch's softplus
+              # turns linear above x = 20, which differs by up to 2e-9)
+              torch_code=torch_template("torch.logaddexp({0}, torch.zeros_like({0}))"))
+
+
+# out = 1 if x > 0 else 0: the perceptron's step function (002_*, "O/P = step(z)").
+# Its slope is 0 on both sides and undefined at 0, where we also use 0: so
+# every gradient that flows through it is 0 and gradient descent cannot move
+# the weights before it.  That is why networks use sigmoid, tanh or ReLU.
+def _step(x): return 1.0 if x > 0 else 0.0
+def _step_grads(x, out): return (0.0,)
+STEP = Op("step", _step, _step_grads, "{out} = 1 if {0} > 0 else 0",
+          ("∂{out}/∂{0} = 0 (for every {0} ≠ 0; undefined at 0, taken as 0)",), 1,
+          # + 0·x keeps the step in PyTorch's graph, with the derivative 0
+          torch_code=torch_template("({0} > 0).to({0}.dtype) + 0.0 * {0}"))
+
+
 @functools.lru_cache(maxsize=64)
 def leaky_relu_with(slope):
-    """The row for leaky ReLU, ``out = x if x > 0 else slope·x`` (the notes: max(0.01z, z)).
+    """The row for leaky ReLU, ``out = x if x > 0 else slope·x``.
 
+    The notes (``002_*``) write a = max(0.1z, z), a slope of 0.1; PyTorch's
+    ``nn.LeakyReLU`` defaults to ``negative_slope=0.01``, which is what
+    ``Value.leaky_relu()`` and ``nn``'s ``"leaky_relu"`` use unless told.
     At the kink x = 0 we use the slope, the derivative from the left.
 
     >>> leaky = leaky_relu_with(0.01)
@@ -590,5 +667,6 @@ WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i 
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
-                         RELU, SUM, MAX, WEIGHTED_SUM)}
-"""The fixed rows by name; ``power_by(n)`` and ``leaky_relu_with(slope)`` make the parametrised ones."""
+                         RELU, SOFTPLUS, STEP, SUM, MAX, WEIGHTED_SUM)}
+"""The fixed rows by name; ``power_by(n)``, ``leaky_relu_with(slope)`` and
+``relu_with(grad_at_zero)`` make the parametrised ones."""

@@ -212,13 +212,27 @@ class Value:
         """Logistic sigmoid 1 / (1 + e^-x), in (0, 1); never overflows."""
         return _unary(ops.SIGMOID, self)
 
-    def relu(self):
-        """max(0, self); the local derivative at 0 is taken as 0.  relu(nan) is nan."""
-        return _unary(ops.RELU, self)
+    def relu(self, grad_at_zero=0.0):
+        """max(0, self); the local derivative at the kink 0 is ``grad_at_zero``.
+
+        0 by default, as in PyTorch; the notes (``003_*``) also allow 0.5.
+        Raises ValueError for a ``grad_at_zero`` outside [0, 1].  relu(nan) is nan.
+        """
+        if grad_at_zero == 0.0:
+            return _unary(ops.RELU, self)
+        return _unary(ops.relu_with(_to_float(grad_at_zero, "relu(grad_at_zero)")), self)
 
     def leaky_relu(self, slope=0.01):
-        """self if self > 0 else slope·self (slope a number, default 0.01)."""
+        """self if self > 0 else slope·self (slope a number; default 0.01, PyTorch's; the notes use 0.1)."""
         return _unary(ops.leaky_relu_with(_to_float(slope, "leaky_relu(slope)")), self)
+
+    def softplus(self):
+        """ln(1 + e^self), a smooth ReLU whose derivative is σ(self); never overflows."""
+        return _unary(ops.SOFTPLUS, self)
+
+    def step(self):
+        """The perceptron's step: 1 if self > 0 else 0.  Its local derivative is 0 everywhere."""
+        return _unary(ops.STEP, self)
 
     # --- comparisons of data (equality stays identity, see the class docstring) ----
 
@@ -238,7 +252,29 @@ class Value:
 
     # --- the backward pass -----------------------------------------------------
 
-    def backward(self):
+    def detach(self):
+        """A new leaf with the same data, cut from the graph (PyTorch's ``detach``, JAX's ``stop_gradient``).
+
+        Whatever is built from the copy treats it as a constant: no gradient
+        flows back through it to the nodes that made ``self``.  It keeps the
+        label; it is an input (a leaf made by hand) unless ``self`` was a leaf
+        already, whose role it keeps.
+
+        Returns:
+            Value, with no parents and grad 0.0.
+
+        >>> x = Value(3.0, "x")
+        >>> y = x * x.detach()          # d/dx of x·(x as a constant) = 3, not 2x = 6
+        >>> y.backward()
+        >>> x.grad, x.detach().parents
+        (3.0, ())
+        """
+        copy = Value(self.data, self.label)
+        if not self.parents:
+            copy.role = self.role
+        return copy
+
+    def backward(self, create_graph=False):
         """Compute d(self)/d(node) for every node self depends on, into ``node.grad``.
 
         Sorts the graph in topological order (iteratively: a chain a million
@@ -253,10 +289,21 @@ class Value:
         accumulate, as in PyTorch, so call ``zero_grad()`` (or set
         ``leaf.grad = 0.0``) between steps of training.
 
+        Args:
+            create_graph: if True, the backward pass is itself recorded as
+                Values (as in PyTorch): every ``grad`` becomes a Value, a node
+                that can be differentiated again.  Read its number with
+                ``node.grad.data``.  Leaves accumulate
+                exactly as without it.  See :func:`autograd.higher.backward_graph`.
+
         Returns:
             None.
         """
-        sweep(self)
+        if create_graph:
+            from .higher import backward_graph   # higher.py builds Values: imported late
+            backward_graph(self)
+        else:
+            sweep(self)
 
 
 def _data_of(other):

@@ -1,9 +1,10 @@
 """Helpers shared by the demos: headings, wrapped sentences, and the optional libraries."""
 
 import importlib
+import os
 import textwrap
 
-__all__ = ["heading", "banner", "say", "require", "DEFAULT_OUT_DIR"]
+__all__ = ["heading", "banner", "say", "require", "pyplot", "save_figure", "DEFAULT_OUT_DIR"]
 
 DEFAULT_OUT_DIR = "chainrule-out"
 """Where demos write files unless told otherwise (``--out``)."""
@@ -32,6 +33,49 @@ def say(text, indent=""):
     """
     print(textwrap.fill(" ".join(text.split()), width=_WIDTH,
                         initial_indent=indent, subsequent_indent=indent))
+
+
+def pyplot(purpose):
+    """matplotlib's pyplot with the file-only Agg backend (no window, works without a display).
+
+    Raises:
+        ModuleNotFoundError: naming the extra to install, if matplotlib is missing.
+    """
+    matplotlib = require("matplotlib", purpose)
+    matplotlib.use("Agg")
+    return require("matplotlib.pyplot", purpose)
+
+
+def save_figure(figure, path, dpi=None):
+    """Lay out a matplotlib figure, save it to ``path`` (making its folder) atomically, close it.
+
+    The PNG is written to a temporary file in the same folder, flushed and
+    synced, then moved into place, so a stopped run never leaves half a picture.
+
+    Returns:
+        the path written (str).
+    """
+    import tempfile
+
+    import matplotlib.pyplot as plt
+
+    path = str(path)
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    figure.tight_layout()
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".png.tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            figure.savefig(file, format="png", dpi=dpi)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    finally:
+        plt.close(figure)
+    return path
 
 
 def require(module_name, purpose):

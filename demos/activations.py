@@ -1,11 +1,16 @@
-"""Activation functions: softmax, the slopes of sigmoid, tanh, ReLU and leaky ReLU, and why a network needs a non-linearity.
+"""Activation functions: softmax, the slopes of sigmoid, tanh, ReLU, leaky ReLU, softplus and step, and why a network needs a non-linearity.
 
 From the lecture notes: softmax over the scores [10, 20, 30] for dog, cat
 and horse (``../shared/seeds/001_*``); the activations and their derivatives,
-sigmoid' = a(1 - a), tanh' = 1 - a², ReLU and leaky ReLU, and why a linear
-activation makes a deep network no better than one linear layer
-(``../shared/seeds/002_*``).  Every derivative here is the engine's: a
-backward() through one node.
+sigmoid' = a(1 - a), tanh' = 1 - a², ReLU and leaky ReLU with the notes'
+slope 0.1, a = max(0.1z, z) (``002_*``); ReLU'(0), which the notes (``003_*``)
+take as 0 or 0.5; softplus (``003_*``); the perceptron's step, whose slope is
+0 (``002_*``, see ``python -m demos.perceptron``); and why a linear
+activation makes a deep network no better than one linear layer (``002_*``).
+Every derivative here is the engine's: a backward() through one node.
+
+The notes' table of σ gives σ(0) = 0; it is 0.5 (the table's own slope
+formula σ(0)(1 - σ(0)) = 1/4 at z = 0 needs σ(0) = 1/2).
 
 Run it with ``python -m demos.activations``.
 """
@@ -18,11 +23,23 @@ from autograd import Value
 
 from ._common import heading, say
 
-__all__ = ["SOFTMAX_SCORES", "softmax_example", "ACTIVATION_NAMES", "slope", "slope_table",
+__all__ = ["SOFTMAX_SCORES", "softmax_example", "ACTIVATION_FUNCTIONS", "ACTIVATION_NAMES",
+           "slope", "slope_table",
            "collapse_linear_layers", "show", "main"]
 
 SOFTMAX_SCORES = {"dog": 10.0, "cat": 20.0, "horse": 30.0}
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
+ACTIVATION_FUNCTIONS = {
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "relu": Value.relu,                                          # ReLU'(0) = 0, PyTorch's choice
+    "relu, 0.5 at 0": lambda z: z.relu(grad_at_zero=0.5),        # the notes' other choice
+    "leaky_relu": Value.leaky_relu,                              # slope 0.01, PyTorch's default
+    "leaky 0.1": lambda z: z.leaky_relu(0.1),                    # the notes' max(0.1z, z)
+    "softplus": Value.softplus,
+    "step": Value.step,
+}
+"""Row label -> function of one Value; the rows of the printed slope table."""
+ACTIVATION_NAMES = tuple(ACTIVATION_FUNCTIONS)
 POINTS = (-10.0, -1.0, 0.0, 1.0, 10.0)
 
 
@@ -53,7 +70,7 @@ def slope(activation_name, z):
     ((0.5, 0.25), (0.0, 1.0))
     """
     z_node = Value(z, "z")
-    out = nn.ACTIVATIONS[activation_name](z_node)
+    out = ACTIVATION_FUNCTIONS[activation_name](z_node)
     out.backward()
     return out.data, z_node.grad
 
@@ -68,8 +85,8 @@ def slope_table(points=POINTS, names=ACTIVATION_NAMES):
 
 
 def _rule(activation_name):
-    """The activation's derivative rule as the table of ops writes it, e.g. '∂out/∂x = 1 - tanh²x'."""
-    return nn.ACTIVATIONS[activation_name](Value(0.0)).op.derivatives[0]
+    """The activation's derivative rule from the table of ops, for g(z), e.g. '∂g/∂z = 1 − tanh²(z)'."""
+    return ACTIVATION_FUNCTIONS[activation_name](Value(0.0)).op.rule_text(0, ["z"], "g")
 
 
 def _matrix(layer):
@@ -123,18 +140,25 @@ def show():
 
     heading("The slopes of the activations, from backward()")
     table = slope_table()
-    print(f"  {'slope at z =':<12}" + "".join(f"{z:>10g}" for z in POINTS) + "   rule (from the table of ops)")
+    print(f"  {'slope at z =':<15}" + "".join(f"{z:>9g}" for z in POINTS) + "   rule (from the table of ops)")
     for name in ACTIVATION_NAMES:
-        slopes = "".join(f"{slope_at:>10.3g}" for _, _, slope_at in table[name])
-        print(f"  {name:<12}{slopes}   {_rule(name)}")
+        slopes = "".join(f"{slope_at:>9.3g}" for _, _, slope_at in table[name])
+        print(f"  {name:<15}{slopes}   {_rule(name)}")
     sigmoid_far, tanh_far = table["sigmoid"][-1][2], table["tanh"][-1][2]
     print()
     say(f"sigmoid' is at most 0.25 (at z = 0) and tanh' at most 1; at z = ±10 they are "
         f"{sigmoid_far:.1e} and {tanh_far:.1e}. The chain rule multiplies these slopes layer "
         "by layer, so a saturated sigmoid or tanh lets almost no gradient through: the "
-        "vanishing gradient. ReLU's slope is 1 for every positive z (and 0 below; at the kink "
-        "z = 0 chainrule uses 0); leaky ReLU keeps a slope of 0.01 below 0 so no neuron "
-        "stops learning altogether.", indent="  ")
+        "vanishing gradient (python -m demos.vanishing). ReLU's slope is 1 for every positive "
+        "z and 0 below. At the kink z = 0 ReLU has no derivative: chainrule uses 0, like "
+        "PyTorch, and the notes' other choice 0.5 is Value.relu(grad_at_zero=0.5) or the row "
+        "ops.relu_with(0.5). Leaky ReLU keeps a small slope below 0 so no neuron stops "
+        "learning altogether: the notes write max(0.1z, z), a slope of 0.1 (nn's "
+        "\"leaky_relu\" by name has PyTorch's 0.01; pass ops.leaky_relu_with(0.1) as the "
+        "activation for the notes'). Softplus ln(1 + e^z) is a smooth ReLU whose slope is "
+        "σ(z). The step function's slope is 0 everywhere.", indent="  ")
+    sigmoid_at_0 = table["sigmoid"][POINTS.index(0.0)][1]
+    say(f"σ(0) = {sigmoid_at_0:g}: the notes' table of σ writes 0 there.", indent="  ")
 
     heading("Why a non-linearity: two linear layers are one linear layer")
     W, b, rows = collapse_linear_layers()

@@ -10,7 +10,8 @@ minibatches of 32 and the Adam optimiser.  Every weight's gradient comes from
 the same scalar backward() as J = 3(a + b·c).
 
 Run it with ``python -m demos.digits`` (``--epochs``; ``--quick`` for a
-one-epoch run on a few hundred images; ``--replay`` to record each image's
+one-epoch run on a few hundred images; ``--html PATH`` for the training
+page of :mod:`demos.digits_page`; ``--replay`` to record each image's
 training step once and replay it as compiled Python, ``autograd.compile``,
 many times faster, with the same numbers).
 """
@@ -25,6 +26,7 @@ from autograd import no_grad
 from autograd.compile import compile_step
 
 from ._common import require, say
+from .gradient_health import layer_gradient_sizes
 
 __all__ = ["EPOCHS", "DigitsResult", "load_digits_split", "one_hot", "evaluate", "train_digits", "report", "main"]
 
@@ -86,7 +88,7 @@ def evaluate(model, inputs, labels):
 
 
 def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden=HIDDEN, seed=0,
-                 progress=True, log=print, replay=False):
+                 progress=True, log=print, recorder=None, replay=False):
     """Train ``MLP(64, [hidden, 10])`` on the digits and measure it on the held-out quarter.
 
     Each minibatch: forward pass (one graph for the whole batch), the mean
@@ -99,11 +101,15 @@ def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden
         seed: seeds the weights and the shuffling, so a run reproduces.
         progress: show a tqdm progress bar over minibatches (on stderr).
         log: a function of one str for the per-epoch lines, or None.
-        replay: record one image's step (forward, loss, backward) once per
-            class and replay it as generated Python (``autograd.compile``)
+        replay: record one image's step (forward, loss, backward) once, the
+            target as one-hot class probabilities, and replay it as generated
+            Python (``autograd.compile``)
             instead of building a graph per minibatch; the same losses and
             weights to rounding (1e-12), so the same accuracy.  The recording
             is part of the training time.
+        recorder: None, or a function called after each epoch with (epoch,
+            model, the epoch's mean loss, each layer's mean |dL/dw| averaged
+            over the epoch's minibatches).
 
     Returns:
         DigitsResult.
@@ -131,7 +137,7 @@ def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden
         batches = [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
         if progress:
             batches = tqdm(batches, desc=f"epoch {epoch}/{epochs}", unit="batch", leave=False)
-        losses = []
+        losses, gradient_sizes = [], []
         for batch in batches:
             if step is not None:
                 model.zero_grad()
@@ -142,11 +148,16 @@ def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden
                 model.zero_grad()
                 graph.backward()
                 loss = graph.data
+            if recorder is not None:
+                gradient_sizes.append(layer_gradient_sizes(model))
             optimizer.step()
             losses.append(loss)
             if progress:
                 batches.set_postfix(loss=f"{loss:.3f}", refresh=False)
         epoch_losses.append(sum(losses) / len(losses))
+        if recorder is not None:
+            recorder(epoch, model, epoch_losses[-1],
+                     [sum(column) / len(column) for column in zip(*gradient_sizes)])
         if log is not None:
             log(f"epoch {epoch}/{epochs}: mean training loss {epoch_losses[-1]:.4f}")
     training_seconds = time.perf_counter() - started
@@ -187,9 +198,20 @@ def main(argv=None):
     parser.add_argument("--replay", action="store_true",
                         help="record each image's step once and replay it as compiled Python "
                              "(autograd.compile): the same numbers, many times faster")
+    parser.add_argument("--html", default=None,
+                        help="write the training page (a frame per epoch) to this HTML file")
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
+    if args.html:
+        from .digits_page import write_html    # the page needs graphviz and NumPy; plain runs do not
+        epochs = 1 if args.quick else args.epochs
+        say(f"Training MLP(64, [{HIDDEN}, 10]) for {epochs} epoch{'s' if epochs != 1 else ''} and "
+            "recording each one for the training page.")
+        _, result = write_html(args.html, epochs, QUICK_TRAIN_IMAGES if args.quick else None)
+        print(f"test accuracy: {result.test_accuracy:.1%} ({result.n_test} held-out images)")
+        print(f"training page saved to {args.html}")
+        return
     report(args.epochs, args.quick, args.replay)
 
 

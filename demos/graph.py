@@ -2,9 +2,12 @@
 
 From the lecture notes, ``../shared/seeds/002_*`` ("Computation graph"): with
 a = 5, b = 3, c = 2 the notes name the intermediate nodes u = b·c and
-v = a + u, so J = 3v = 33, and they find dJ/dv = 3, dJ/du = 3, dJ/da = 3,
-dJ/db = 6, dJ/dc = 9 by the chain rule, checking dJ/da by nudging a from
-5 to 5.001 (J goes to 33.003).
+v = a + u, so J = 3v = 33.  By nudging and the chain rule they find
+dJ/dv = 3, dJ/da = 3 (a from 5 to 5.001 takes J to 33.003) and dJ/db = 6.
+For u they write dJ/du = 2, with u = 5 and J = 38.003 in the nudge: u is 6,
+the nudge 6 -> 6.001 takes J from 33 to 33.003, and dJ/du = 3 (their own
+chain rule, dJ/dv · dv/du = 3 × 1, says so too).  They never compute dJ/dc;
+backward() gives 9.  The demo prints all of them and names the slips.
 
 Run it with ``python -m demos.graph`` (``--a``, ``--b``, ``--c`` change the inputs).
 """
@@ -127,6 +130,14 @@ def show(a=5.0, b=3.0, c=2.0):
     derivatives = graph_derivatives(a, b, c)
     print("  So: " + ", ".join(f"{key} = {format_number(derivatives[key])}"
                                for key in ("dJ/dv", "dJ/du", "dJ/da", "dJ/db", "dJ/dc")))
+
+    if (a, b, c) == (5.0, 3.0, 2.0):
+        u_nudged = 3 * (Value(a) + (nodes["u"].data + 0.001))
+        say(f"The notes write dJ/du = 2, with u = 5 and J = 38.003 in its nudge. Here u = b·c = "
+            f"{nodes['u'].data:g}; nudging u to {nodes['u'].data + 0.001:g} takes J from "
+            f"{nodes['J'].data:g} to {u_nudged.data:.6g}, so dJ/du = {derivatives['dJ/du']:g}, as "
+            "their own chain rule dJ/dv · ∂v/∂u = 3 × 1 says. They never compute dJ/dc; it is "
+            f"{derivatives['dJ/dc']:g}.", indent="  ")
 
     heading("Check by nudging each input by 0.001")
     for name in ("a", "b", "c"):

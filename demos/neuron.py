@@ -12,19 +12,26 @@ natural log, as every library does.  The two differ by the constant factor
 ln 10, so the demo shows both.  The gradient the notes compute, with a - y,
 is the gradient of the natural-log loss.
 
-Run it with ``python -m demos.neuron`` (``--w``, ``--b``, ``--lr`` change the start).
+The notes stop after one step and say "we need to run this many times in a
+loop" (``003_*``): ``--steps N`` does, saves the loss curve as a PNG and
+reports each step at which the prediction for x = 0.4 changes class.
+
+Run it with ``python -m demos.neuron`` (``--w``, ``--b``, ``--lr`` change the
+start; ``--steps N`` trains for N steps, ``--out`` sets the plot's path).
 """
 
 import argparse
 import math
+import os
 from collections import namedtuple
 
 import nn
 from autograd import no_grad
 
-from ._common import heading, say
+from ._common import DEFAULT_OUT_DIR, heading, pyplot, say, save_figure
 
-__all__ = ["XS", "YS", "NeuronStep", "make_neuron", "neuron_loss", "one_step", "show", "main"]
+__all__ = ["XS", "YS", "NeuronStep", "NeuronRun", "make_neuron", "neuron_loss", "one_step",
+           "train", "plot_loss_curve", "show", "show_run", "main"]
 
 XS = (0.1, 0.2, 0.3)
 YS = (0, 0, 1)
@@ -140,20 +147,122 @@ def show(w=0.7, b=0.1, lr=1.0):
     print(f"  x = {step.new_x:g}: a = σ({step.w_after:.4f}·{step.new_x:g} + ({step.b_after:.4f})) = "
           f"{step.prediction:.3f}, so class {step.predicted_class} "
           f"(threshold {THRESHOLD:g})")
-    say("(The notes' page shows 0.86 here, an arithmetic slip; it too predicts class 1.)",
-        indent="  ")
+    notes_z = 0.687 * step.new_x - 0.127     # the notes' rounded w and b on that page
+    say(f"The notes' page shows 0.86 here: with their rounded w = 0.687, b = -0.127 that is "
+        f"e^(-z) = e^(-{notes_z:.4f}) = {math.exp(-notes_z):.4f}, the last step "
+        "a = 1/(1 + e^(-z)) left out. Both predict class 1.", indent="  ")
+    say(f"The notes also round dL/db = {step.db:.4f} to 0.23 and so write b = -0.13; "
+        f"the exact update is b = {step.b_after:.4f}.", indent="  ")
+
+
+NeuronRun = namedtuple("NeuronRun", "losses predictions class_changes w b")
+NeuronRun.__doc__ = """Gradient descent on the notes' neuron, step by step.
+
+``losses``: list of N + 1 floats, the mean BCE (natural log) before step 1
+and after each step; ``predictions``: list of N + 1 floats, a for x = 0.4 at
+the same moments; ``class_changes``: list of (step, new class) where the
+predicted class of x = 0.4 differs from the step before; ``w``, ``b``: the
+final weight and bias."""
+
+
+def train(steps, w=0.7, b=0.1, lr=1.0, xs=XS, ys=YS, new_x=NEW_X):
+    """Run ``steps`` steps of the notes' gradient descent and record every loss and prediction.
+
+    Each step is the one :func:`one_step` takes: forward pass, mean BCE,
+    backward(), w ← w - lr·dL/dw, b ← b - lr·dL/db.
+
+    Returns:
+        NeuronRun.
+
+    >>> run = train(3)
+    >>> [round(p, 4) for p in run.predictions], run.class_changes
+    ([0.5939, 0.537, 0.4946, 0.4635], [(2, 0)])
+    """
+    neuron = make_neuron(w, b)
+    optimizer = nn.SGD(neuron.parameters(), lr=lr)
+    losses, predictions, class_changes = [], [], []
+    for step in range(steps + 1):
+        _, loss = neuron_loss(neuron, xs, ys)
+        with no_grad():
+            prediction = neuron([new_x]).data
+        losses.append(loss.data)
+        predictions.append(prediction)
+        if step > 0 and (prediction >= THRESHOLD) != (predictions[-2] >= THRESHOLD):
+            class_changes.append((step, 1 if prediction >= THRESHOLD else 0))
+        if step == steps:
+            break
+        neuron.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return NeuronRun(losses, predictions, class_changes, neuron.w[0].data, neuron.b.data)
+
+
+def plot_loss_curve(run, path):
+    """Save a PNG: the loss against the step (log scale) above a for x = 0.4, with the class changes marked.
+
+    Returns:
+        the path written (str).
+    """
+    plt = pyplot("the loss curve")
+    figure, (loss_axes, prediction_axes) = plt.subplots(2, 1, figsize=(7, 6), dpi=110, sharex=True)
+    steps = range(len(run.losses))
+    loss_axes.plot(steps, run.losses, color="#1f5fa8")
+    loss_axes.set_yscale("log")
+    loss_axes.set_ylabel("mean BCE loss (natural log)")
+    loss_axes.set_title("The notes' neuron, trained: x = .1, .2, .3 with y = 0, 0, 1")
+    prediction_axes.plot(steps, run.predictions, color="#c0392b")
+    prediction_axes.axhline(THRESHOLD, color="grey", linestyle="--", linewidth=1)
+    for step, new_class in run.class_changes:
+        prediction_axes.axvline(step, color="black", linewidth=0.8)
+        prediction_axes.annotate(f"step {step}: class {new_class}", (step, THRESHOLD),
+                                 xytext=(6, 10 if new_class else -16), textcoords="offset points",
+                                 fontsize=8)
+    prediction_axes.set_ylabel(f"a for x = {NEW_X:g}")
+    prediction_axes.set_xlabel("step")
+    return save_figure(figure, path)
+
+
+def show_run(steps, w=0.7, b=0.1, lr=1.0, out=None):
+    """Print a training run of ``steps`` steps and save its loss curve to ``out`` (if given)."""
+    run = train(steps, w, b, lr)
+    heading(f"{steps} steps of gradient descent, learning rate {lr:g}")
+    marks = sorted({0, 1, 2, 10, 100, 1000, 10000, steps} & set(range(steps + 1)))
+    for step in marks:
+        print(f"  step {step:>5}: loss {run.losses[step]:.4f}, a(x = {NEW_X:g}) = "
+              f"{run.predictions[step]:.4f} -> class {int(run.predictions[step] >= THRESHOLD)}")
+    print(f"  after {steps} steps: w = {run.w:.4f}, b = {run.b:.4f}; the boundary a = 0.5 is at "
+          f"x = -b/w = {-run.b / run.w:.4f}")
+    if run.class_changes:
+        for step, new_class in run.class_changes:
+            print(f"  the prediction for x = {NEW_X:g} changes to class {new_class} at step {step}")
+    else:
+        print(f"  the prediction for x = {NEW_X:g} never changes class")
+    say("Early steps mostly lower b (all three points pull a down, only one pulls it up), "
+        "so x = 0.4 first drops below 0.5; w then grows until the boundary sits between "
+        "0.2 and 0.3 and x = 0.4 is class 1 again.", indent="  ")
+    if out:
+        print(f"  loss curve saved to {plot_loss_curve(run, out)}")
+    return run
 
 
 def main(argv=None):
-    """Command line: ``python -m demos.neuron [--w 0.7] [--b 0.1] [--lr 1]``."""
+    """Command line: ``python -m demos.neuron [--w 0.7] [--b 0.1] [--lr 1] [--steps N] [--out PATH]``."""
     parser = argparse.ArgumentParser(prog="python -m demos.neuron", description=__doc__.splitlines()[0])
     parser.add_argument("--w", type=float, default=0.7, help="starting weight (default 0.7)")
     parser.add_argument("--b", type=float, default=0.1, help="starting bias (default 0.1)")
     parser.add_argument("--lr", type=float, default=1.0, help="learning rate (default 1)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="then train for this many steps, print the loss and plot it")
+    parser.add_argument("--out", default=os.path.join(DEFAULT_OUT_DIR, "neuron-loss.png"),
+                        help="where --steps saves the loss curve (default %(default)s)")
     args = parser.parse_args(argv)
     if args.lr <= 0:
         parser.error("--lr must be positive")
+    if args.steps is not None and args.steps < 1:
+        parser.error("--steps must be at least 1")
     show(args.w, args.b, args.lr)
+    if args.steps is not None:
+        show_run(args.steps, args.w, args.b, args.lr, args.out)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,14 @@ def show(a=2.0, h=0.001):
     print()
     say("The one-sided nudge errs by about h·f''(a)/2, the central difference only by "
         "about h²·f'''(a)/6, and backward() applies the exact rule.")
+    if (a, h) == (2.0, 0.001):
+        square_at_5 = (Value(5.001) ** 2).data
+        cube = nudge_table(a, h)[1]
+        print()
+        say(f"Two slips in the notes: they give a² at a = 5.001 as 25.001; it is "
+            f"{square_at_5:.6f}, up 0.010001, ten times the nudge as d(a²)/da = 10 says. And "
+            f"for a³ they say f goes up by 1.2; it goes up {cube.nudged_value - cube.value:.6f}, "
+            "about 0.012: the slope 12 times the nudge 0.001.")
 
 
 def main(argv=None):

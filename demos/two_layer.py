@@ -5,8 +5,9 @@ neuron feeding another,
 
     z1 = w1·x + b1,   a1 = σ(z1),   z2 = w2·a1 + b2,   a2 = σ(z2),
 
-with w1 = 0.1, b1 = 0.2, w2 = 0.2, b2 = 0.2 and x = 9, so z1 = 1.1,
-a1 ≈ 0.750, z2 ≈ 0.350, a2 ≈ 0.587.  With the binary cross-entropy loss
+with w1 = 0.1, b1 = 0.2, w2 = 0.2, b2 = 0.2.  The notes do not state x;
+they write z1 = w1·x + b1 = 11/10, from which x = 9.  Then a1 ≈ 0.750,
+z2 ≈ 0.350, a2 ≈ 0.587.  With the binary cross-entropy loss
 L = -[y ln a2 + (1 - y) ln(1 - a2)] the notes derive
 
     dL/dw2 = (a2 - y)·a1

@@ -19,7 +19,7 @@ from autograd import Value, weighted_sum
 from autograd.grad_mode import _GradMode
 from autograd.value import PARAMETER, NeuronRole
 
-from .activations import ACTIVATION_RULES, activation_named
+from .activations import resolve_activation
 from .arguments import count, shown
 from .module import Module
 
@@ -59,7 +59,11 @@ class Neuron(Module):
 
     Args:
         n_inputs: int >= 1.
-        activation: ``"linear"``, ``"relu"``, ``"leaky_relu"``, ``"sigmoid"`` or ``"tanh"``.
+        activation: ``"linear"``, ``"relu"``, ``"leaky_relu"``, ``"sigmoid"``, ``"tanh"``,
+            ``"softplus"`` or ``"step"``; or a one-input row of autograd's table
+            to choose an option, e.g. ``ops.leaky_relu_with(0.1)`` (the notes'
+            slope; the name gives PyTorch's 0.01) or ``ops.relu_with(0.5)``
+            (ReLU'(0) = 0.5, the notes' other choice; the name gives 0).
         layer: the layer number l used in labels (default 1).
         index: the neuron number j used in labels (default 1).
         rng: a ``random.Random`` to draw weights from; default ``random.Random(seed)``.
@@ -81,9 +85,9 @@ class Neuron(Module):
 
     def __init__(self, n_inputs, activation="linear", layer=1, index=1, rng=None, seed=0):
         n_inputs = count(n_inputs, "Neuron", "n_inputs")
+        # activation_name is the name, or the row itself (an Op is its name).
         self.activation_name = activation
-        self.activation = activation_named(activation, owner="Neuron")
-        self.activation_rule = ACTIVATION_RULES[activation]
+        self.activation, self.activation_rule = resolve_activation(activation, owner="Neuron")
         self.layer, self.index = layer, index
         rng = rng if rng is not None else random.Random(seed)
         bound = 1.0 / math.sqrt(n_inputs)
@@ -230,8 +234,8 @@ class MLP(Module):
         layer_sizes = [count(size, "MLP", f"layer_sizes[{i}]") for i, size in enumerate(layer_sizes)]
         if not layer_sizes:
             raise ValueError("MLP needs at least one layer size")
-        activation_named(activation, owner="MLP")
-        activation_named(output_activation, "output_activation", owner="MLP")
+        resolve_activation(activation, owner="MLP")
+        resolve_activation(output_activation, "output_activation", owner="MLP")
         rng = random.Random(seed)
         sizes = [n_inputs] + layer_sizes
         self.layers = []

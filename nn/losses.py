@@ -1,7 +1,8 @@
 """Loss functions (mean squared error, binary cross-entropy, cross-entropy, hinge) and L2 regularisation.
 
 All logarithms are natural (base e).  Each loss returns the MEAN over the
-batch as one Value, ready for ``loss.backward()``.
+batch as one Value, ready for ``loss.backward()`` (``mse`` can also sum, and
+halve, as the notes' L = ½ Σ (y - a)² does).
 """
 
 import math
@@ -55,25 +56,47 @@ def _mean(terms):
     return sum_values(terms) / len(terms)
 
 
-def mse(predictions, targets):
-    """Mean squared error: (1/n) Σ (prediction_i - target_i)².
+def mse(predictions, targets, reduction="mean", half=False):
+    """Squared error: Σ (prediction_i - target_i)², averaged (the default) or summed, optionally halved.
+
+    ``reduction`` is PyTorch's option of the same name (``nn.MSELoss``):
+    ``"mean"`` divides the sum by n, ``"sum"`` does not.  PyTorch has no
+    option for the ½: ``half=True`` multiplies by ½, which makes the
+    derivative come out without a 2, ∂L/∂a_j = -(y_j - a_j).  The notes'
+    output-layer loss (``../shared/seeds/001_*``) is
+
+        L = ½ Σ_i (y_i - a_i)²   =   ``mse(outputs, targets, reduction="sum", half=True)``
+
+    (a learner who uses the default mean, without the ½, gets 2/n times the
+    notes' gradient: twice their δ for one output).
 
     Args:
         predictions: list of n Values.
         targets: list of n numbers.
+        reduction: ``"mean"`` (default) or ``"sum"``.
+        half: bool; multiply by ½ (default False).
 
     Returns:
         Value.
 
     Raises:
         TypeError: for a prediction that is not a Value or a target that is not a number.
-        ValueError: for no predictions, or counts that differ.
+        ValueError: for no predictions, counts that differ, or a ``reduction``
+            other than ``"mean"`` or ``"sum"``.
 
     >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
     2.5
+    >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0], reduction="sum", half=True).data
+    2.5
+    >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0], reduction="sum").data
+    5.0
     """
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"mse: reduction must be 'mean' or 'sum', got {reduction!r}")
     predictions, targets = _values_and_numbers(predictions, targets, "mse")
-    return _mean([(p - y) ** 2 for p, y in zip(predictions, targets)])
+    squares = [(p - y) ** 2 for p, y in zip(predictions, targets)]
+    loss = _mean(squares) if reduction == "mean" else sum_values(squares)
+    return 0.5 * loss if half else loss
 
 
 def binary_cross_entropy(probabilities, targets, eps=1e-12):

@@ -8,6 +8,12 @@ import numbers
 
 from .arguments import count, finite_number, shown
 
+
+def _grad_number(parameter):
+    """A parameter's gradient as a float: after ``backward(create_graph=True)`` it is a Value, whose ``data`` is the number."""
+    grad = parameter.grad
+    return grad.data if hasattr(grad, "data") else grad
+
 __all__ = ["SGD", "Adam", "linear_decay"]
 
 
@@ -125,11 +131,11 @@ class SGD(_Optimizer):
         lr = self.current_lr()
         if self.momentum:
             for i, parameter in enumerate(self.parameters):
-                self.velocity[i] = self.momentum * self.velocity[i] + parameter.grad
+                self.velocity[i] = self.momentum * self.velocity[i] + _grad_number(parameter)
                 parameter.data -= lr * self.velocity[i]
         else:
             for parameter in self.parameters:
-                parameter.data -= lr * parameter.grad
+                parameter.data -= lr * _grad_number(parameter)
         self.step_count += 1
 
 
@@ -176,7 +182,7 @@ class Adam(_Optimizer):
         correction1 = 1.0 - self.beta1 ** t
         correction2 = 1.0 - self.beta2 ** t
         for i, parameter in enumerate(self.parameters):
-            g = parameter.grad
+            g = _grad_number(parameter)
             self.m[i] = self.beta1 * self.m[i] + (1.0 - self.beta1) * g
             self.v[i] = self.beta2 * self.v[i] + (1.0 - self.beta2) * g * g
             m_hat = self.m[i] / correction1

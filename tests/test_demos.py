@@ -7,12 +7,15 @@ import sys
 
 import pytest
 
-from demos import (_common, activations, digits, graph, moons, neuron, nudge, tour,
-                   two_layer)
+from demos import (_common, activations, delta, digits, drug, gradient_health, graph, house,
+                   moons, neuron, nudge, perceptron, softmax_net, tour, training_page, two_layer,
+                   vanishing, vectorised)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-DEMO_MODULES = [graph, nudge, neuron, two_layer, activations, moons, digits, tour, _common]
+DEMO_MODULES = [graph, nudge, neuron, two_layer, activations, moons, digits, tour, _common,
+                delta, vectorised, drug, softmax_net, house, perceptron, vanishing,
+                gradient_health, training_page]
 
 
 def run_demo(name, *args):
@@ -40,7 +43,18 @@ def test_docstring_examples(module):
                   "the loss falls", "so class 1"]),
     (two_layer, [], ["y = 1", "a2 = σ(z2) = 0.5866", "dL/dw1 = (a2 - y)·w2·a1(1 - a1)·x"]),
     (two_layer, ["--y", "0"], ["y = 0", "0.586630"]),
-    (activations, [], ["P(horse)", "0.999955", "vanishing gradient", "one linear map"]),
+    (activations, [], ["P(horse)", "0.999955", "vanishing gradient", "one linear map",
+                       "relu, 0.5 at 0         0        0      0.5        1        1",
+                       "leaky 0.1            0.1      0.1      0.1        1        1",
+                       "σ(0) = 0.5: the notes' table of σ writes 0 there",
+                       "∂g/∂z = σ(z)·(1 − σ(z))", "∂g/∂z = 1 if z > 0, 0.5 at z = 0, else 0"]),
+    (graph, [], ["The notes write dJ/du = 2, with u = 5 and J = 38.003",
+                 "takes J from 33 to 33.003, so dJ/du = 3", "They never compute dJ/dc; it is 9"]),
+    (nudge, [], ["they give a² at a = 5.001 as 25.001; it is 25.010001",
+                 "it goes up 0.012006, about 0.012"]),
+    (neuron, [], ["e^(-z) = e^(-0.1478) = 0.8626, the last step a = 1/(1 + e^(-z)) left out",
+                  "round dL/db = 0.2263 to 0.23 and so write b = -0.13",
+                  "the exact update"]),
 ])
 def test_main_prints(module, argv, phrases, capsys):
     module.main(argv)
@@ -202,3 +216,110 @@ def test_digits_full_training_reaches_93_percent():
     assert result.test_accuracy >= 0.93
     assert len(result.epoch_losses) == digits.EPOCHS
     assert result.epoch_losses[-1] < result.epoch_losses[0] / 5
+
+
+# --- the notes, complete (issue 11): each demo's key printed figures ---------------------
+
+def test_delta_demo_prints_the_notes_delta_beside_backward(capsys):
+    delta.main([])
+    out = capsys.readouterr().out
+    assert "δ_1 = -(1 - 0.6318)·0.6318·(1 - 0.6318) = -0.085650   backward(): -0.085650" in out
+    assert "∂L/∂w_21 = -0.085650·0.8 = -0.068520   backward(): -0.068520" in out
+    assert "largest difference between formula and backward(): 1.4e-17" in out
+    assert "notes' δ -0.085650, default mse -0.171300, exactly 2 times as much" in out
+
+
+def test_vectorised_demo_prints_shapes_and_matches_the_engine(capsys):
+    vectorised.main(["--samples", "5"])
+    out = capsys.readouterr().out
+    assert "one sample: z[1] = W[1]·a[0] + b[1]:  (4 × 1) = (4 × 3)(3 × 1) + (4 × 1)" in out
+    assert "Z[1] = W[1]·X + b[1]:     (4 × 5) = (4 × 3)(3 × 5) + (4 × 1)" in out
+    assert "dW[1] = (1/m) dZ[1]·Xᵀ                 (4 × 3) = (4 × 5)(5 × 3)" in out
+    assert "(within 1e-12: True)" in out
+    assert "sum       +0.0245908674   = dW[1][0, 0] = +0.0245908674" in out
+
+
+@pytest.mark.parametrize("m", [1, 7])
+def test_vectorised_formulas_equal_the_engine_for_any_m(m):
+    result = vectorised.compare(m, seed=3)
+    assert result.largest_difference <= 1e-12
+    assert dict(result.shapes)["Z[1]"] == (4, m) and dict(result.shapes)["dW[1]"] == (4, 3)
+    assert sum(result.per_sample) == pytest.approx(result.numpy["dW1"][0, 0], abs=1e-15)
+
+
+def test_neuron_steps_finds_the_class_changes_and_plots(tmp_path, capsys):
+    neuron.main(["--steps", "200", "--out", str(tmp_path / "loss.png")])
+    out = capsys.readouterr().out
+    assert "step     2: loss 0.6474, a(x = 0.4) = 0.4946 -> class 0" in out
+    assert "the prediction for x = 0.4 changes to class 0 at step 2" in out
+    assert "the prediction for x = 0.4 changes to class 1 at step 99" in out
+    assert (tmp_path / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    run = neuron.train(200)
+    assert run.losses[-1] < run.losses[0] and len(run.losses) == 201
+
+
+def test_drug_reaches_100_percent_from_the_fixed_start(tmp_path, capsys):
+    drug.main(["--out", str(tmp_path / "drug.png")])
+    out = capsys.readouterr().out
+    assert "100% of the 16 doses after 99 steps" in out
+    assert "falls through 0.5 at 610 mg" in out and "falls through 0.5 at 2968 mg" in out
+    assert (tmp_path / "drug.png").stat().st_size > 10000
+    assert drug.EFFICACY == (0, 0) + (1,) * 10 + (0,) * 4
+
+
+def test_drug_random_starts_are_reported_honestly():
+    results = drug.random_starts(range(4))
+    assert [run.accuracy == 1.0 for _, run in results] == [True, False, False, True]
+    assert all(run.accuracy == 0.875 for _, run in results if run.accuracy < 1.0)
+
+
+def test_softmax_net_counts_43_and_learns_iris(capsys):
+    softmax_net.main([])
+    out = capsys.readouterr().out
+    assert "4×5 + 5×3 + 5 + 3 = 20 + 15 + 5 + 3 = 43" in out
+    assert "len(model.parameters()) = 43" in out
+    assert "scores [1, 2]: e^2 / (e^1 + e^2) = 0.731059" in out
+    assert "scores [1, 2, 3]: e^3 / (e^1 + e^2 + e^3) = 0.665241" in out
+    assert "e^10 / (e^10 + e^2 + e^0) = 0; it is 0.99962" in out
+    assert "training accuracy 98.2%, test accuracy 100.0%" in out
+
+
+def test_house_regression_fits_within_the_noise(tmp_path, capsys):
+    house.main(["--out", str(tmp_path / "house.png")])
+    out = capsys.readouterr().out
+    assert "step    1: mean squared error 0.9023" in out
+    assert "root-mean-square error on the houses: 8.2 thousand (the noise alone is 8.7)" in out
+    assert "200 m², 4 bedrooms: network 428.9, the rule 430.0" in out
+
+
+def test_perceptron_cannot_learn_and_the_sigmoid_can(capsys):
+    perceptron.main([])
+    out = capsys.readouterr().out
+    assert "step    : dL/dw = +0.000000, dL/db = +0.000000" in out
+    assert "step    : loss 0.6667 -> 0.6667, accuracy 33% -> 33%, w 0.7 -> 0.7000, b 0.1 -> 0.1000" in out
+    assert "sigmoid : loss 0.2622 -> 0.0976, accuracy 33% -> 100%" in out
+
+
+def test_vanishing_sigmoid_gradients_shrink_layer_by_layer(capsys):
+    vanishing.main(["--steps", "3"])
+    out = capsys.readouterr().out
+    assert "first layer / last layer: sigmoid 7.3e-05, relu 2.0e-01" in out
+    run = vanishing.train_deep("sigmoid", steps=1)
+    sizes = run.first_sizes
+    # from the output back to the first layer, the sigmoid network's gradient keeps shrinking
+    assert all(earlier < later for earlier, later in zip(sizes[:5], sizes[1:6]))
+    assert sizes[0] < 1e-3 * sizes[-1]
+
+
+def test_gradient_health_finds_a_dead_relu_and_a_saturated_sigmoid():
+    import nn as nn_library
+    model = nn_library.MLP(1, [2, 1], activation="relu", seed=0)
+    dead, alive = model.layers[0].neurons
+    dead.w[0].data, dead.b.data = 1.0, -10.0          # z < 0 for every input below 10
+    alive.w[0].data, alive.b.data = 1.0, 0.5
+    flags = {(u.layer, u.index): u.flag for u in gradient_health.unit_health(model, [[0.0], [1.0]])}
+    assert flags == {(1, 1): "dead", (1, 2): ""}
+    saturated = nn_library.MLP(1, [1, 1], activation="sigmoid", seed=0)
+    saturated.layers[0].neurons[0].w[0].data = 50.0
+    health = gradient_health.unit_health(saturated, [[1.0], [-1.0], [2.0]])
+    assert [u.flag for u in health if u.layer == 1] == ["saturated"]

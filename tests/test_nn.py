@@ -5,6 +5,8 @@ import math
 
 import pytest
 
+import nn
+
 from autograd import Value, gradcheck, no_grad
 from nn import (ACTIVATIONS, MLP, SGD, Adam, Layer, Neuron, ParameterFileError,
                 binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge,
@@ -251,6 +253,64 @@ def test_load_refuses_a_file_for_another_model_and_changes_nothing(tmp_path):
     path.write_text('{"hello": 1}')
     with pytest.raises(ParameterFileError, match="not a chainrule parameter file"):
         same_shape.load(path)
+
+
+# --- the notes' options: L = ½ Σ (y - a)², the leaky slope 0.1, ReLU'(0) = 0.5 (issue 11) ----
+
+def test_mse_reductions_and_the_notes_half_sum():
+    from autograd import Value
+    a = [Value(0.7), Value(0.2)]
+    y = [1.0, 0.0]
+    assert nn.mse(a, y).data == pytest.approx((0.09 + 0.04) / 2)
+    assert nn.mse(a, y, reduction="sum").data == pytest.approx(0.13)
+    notes = nn.mse(a, y, reduction="sum", half=True)
+    assert notes.data == pytest.approx(0.065)
+    notes.backward()
+    # ∂L/∂a_j = -(y_j - a_j): no 2, no 1/n
+    assert [p.grad for p in a] == pytest.approx([-0.3, 0.2])
+
+
+def test_mse_refuses_an_unknown_reduction():
+    from autograd import Value
+    with pytest.raises(ValueError, match="reduction must be 'mean' or 'sum', got 'none'"):
+        nn.mse([Value(1.0)], [0.0], reduction="none")
+
+
+def test_activation_options_are_rows_of_the_table():
+    from autograd import ops
+    neuron = nn.Neuron(1, activation=ops.leaky_relu_with(0.1))
+    neuron.w[0].data, neuron.b.data = 1.0, 0.0
+    out = neuron([-2.0])
+    assert out.data == pytest.approx(-0.2)
+    out.backward()
+    assert neuron.w[0].grad == pytest.approx(0.1 * -2.0)
+    # the same row drives the no_grad fast path
+    from autograd import no_grad
+    with no_grad():
+        assert neuron([-2.0]).data == pytest.approx(-0.2)
+    half = nn.Neuron(1, activation=ops.relu_with(0.5))
+    half.w[0].data, half.b.data = 1.0, 0.0
+    out = half([0.0])
+    out.backward()
+    assert half.b.grad == 0.5
+    model = nn.MLP(2, [3, 1], activation=ops.leaky_relu_with(0.1))
+    assert "leaky_relu" in repr(model)
+
+
+def test_activation_rows_must_take_one_input():
+    from autograd import ops
+    with pytest.raises(ValueError, match="one-input row"):
+        nn.Neuron(2, activation=ops.MUL)
+
+
+def test_softplus_and_step_by_name():
+    neuron = nn.Neuron(1, activation="step")
+    neuron.w[0].data, neuron.b.data = 1.0, -0.5
+    out = neuron([1.0])
+    out.backward()
+    assert out.data == 1.0 and neuron.w[0].grad == 0.0 and neuron.b.grad == 0.0
+    soft = nn.Neuron(1, activation="softplus")
+    assert soft([0.0]).data == pytest.approx(0.6931471805599453)
 
 
 def test_cross_entropy_with_one_hot_probabilities_equals_the_index_form():

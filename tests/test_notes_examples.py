@@ -202,6 +202,12 @@ def test_softmax_dog_cat_horse():
     ("relu", 0.0, 0.0, 0.0),               # the kink: chainrule's subgradient is 0
     ("leaky_relu", -10.0, -0.1, 0.01),
     ("leaky_relu", 10.0, 10.0, 1.0),
+    ("leaky 0.1", -10.0, -1.0, 0.1),       # the notes' a = max(0.1z, z)
+    ("relu, 0.5 at 0", 0.0, 0.0, 0.5),     # the notes' other ReLU'(0)
+    ("relu, 0.5 at 0", -1.0, 0.0, 0.0),
+    ("softplus", 0.0, math.log(2.0), 0.5),
+    ("step", 1.0, 1.0, 0.0),               # no gradient: the perceptron cannot learn by it
+    ("step", -1.0, 0.0, 0.0),
 ])
 def test_activation_slopes_from_backward(name, z, value, slope):
     assert activations.slope(name, z) == pytest.approx((value, slope), abs=1e-12)
@@ -219,7 +225,8 @@ def test_sigmoid_and_tanh_slopes_vanish_at_10(z):
 
 def test_slope_table_covers_every_activation_and_point():
     table = activations.slope_table()
-    assert list(table) == ["sigmoid", "tanh", "relu", "leaky_relu"]
+    assert list(table) == ["sigmoid", "tanh", "relu", "relu, 0.5 at 0", "leaky_relu", "leaky 0.1",
+                           "softplus", "step"]
     assert [z for z, _, _ in table["tanh"]] == [-10.0, -1.0, 0.0, 1.0, 10.0]
     assert max(slope for _, _, slope in table["sigmoid"]) == 0.25
 

@@ -23,6 +23,8 @@ UNARY = [
     ("sigmoid", lambda x: x.sigmoid(), lambda x: 1 / (1 + math.exp(-x)), reals),
     ("relu", lambda x: x.relu(), lambda x: max(0.0, x), away_from_zero),
     ("leaky_relu", lambda x: x.leaky_relu(0.1), lambda x: x if x > 0 else 0.1 * x, away_from_zero),
+    ("softplus", lambda x: x.softplus(), lambda x: math.log(1 + math.exp(x)), reals),
+    ("step", lambda x: x.step(), lambda x: 1.0 if x > 0 else 0.0, away_from_zero),
     ("**2", lambda x: x ** 2, lambda x: x ** 2, reals),
     ("**3", lambda x: x ** 3, lambda x: x ** 3, reals),
     ("**-1", lambda x: x ** -1, lambda x: 1 / x, away_from_zero),
@@ -134,6 +136,33 @@ def test_kinks_use_documented_subgradients():
     y = Value(0.0)
     y.leaky_relu(0.2).backward()
     assert y.grad == 0.2
+    # the notes' other choice at ReLU's kink, 0.5; away from 0 the same slopes
+    for x, slope in ((0.0, 0.5), (2.0, 1.0), (-2.0, 0.0)):
+        z = Value(x)
+        z.relu(grad_at_zero=0.5).backward()
+        assert z.grad == slope
+    # the step function: 0 everywhere, so nothing flows back through a perceptron
+    for x in (-1.0, 0.0, 1.0):
+        z = Value(x)
+        z.step().backward()
+        assert z.grad == 0.0
+
+
+def test_relu_at_zero_refuses_a_non_subgradient():
+    with pytest.raises(ValueError, match=r"relu_with.*\[0, 1\].*2\.0"):
+        Value(0.0).relu(grad_at_zero=2.0)
+
+
+def test_softplus_does_not_overflow_and_its_slope_is_the_sigmoid():
+    for x in (-1000.0, 1000.0):
+        v = Value(x)
+        out = v.softplus()
+        out.backward()
+        assert out.data == pytest.approx(max(x, 0.0))
+        assert v.grad == (0.0 if x < 0 else 1.0)
+    v = Value(0.3)
+    (slope,) = ops.SOFTPLUS.local_grads(v, v.softplus())
+    assert isinstance(slope, Value) and slope.data == pytest.approx(1 / (1 + math.exp(-0.3)))
 
 
 def test_numerical_grad_central_difference():

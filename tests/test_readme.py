@@ -58,7 +58,7 @@ def run_block(block, namespace):
 
 
 def test_the_readme_has_its_examples():
-    assert len(BLOCKS) == 2
+    assert len(BLOCKS) == 3
 
 
 def test_ten_lines_J(tmp_path, monkeypatch):
@@ -68,10 +68,16 @@ def test_ten_lines_J(tmp_path, monkeypatch):
     assert (namespace["a"].grad, namespace["b"].grad, namespace["c"].grad) == (3.0, 6.0, 9.0)
 
 
+def test_forward_reverse_and_higher_order(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    assert run_block(BLOCKS[1], namespace)[0] == 6
+
+
 def test_seeing_backpropagation_shows_3_6_9_after_two_backward_calls(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace = {}
-    checked, printed = run_block(BLOCKS[1], namespace)
+    checked, printed = run_block(BLOCKS[2], namespace)
     assert checked == 2
     # The user's grads hold two passes; every view shows one pass from zero.
     assert "b.grad = 12" not in printed
@@ -84,7 +90,7 @@ def test_seeing_backpropagation_shows_3_6_9_after_two_backward_calls(tmp_path, m
     assert "grad 3<" not in (tmp_path / "forward.svg").read_text(encoding="utf-8")
 
     # The REPL session that follows in the README, as a doctest in the same namespace.
-    section = TEXT[TEXT.index(BLOCKS[1]):]
+    section = TEXT[TEXT.index(BLOCKS[2]):]
     session = section[:section.index("### The command line")]
     parser = doctest.DocTestParser()
     test = parser.get_doctest(session, namespace, "README stepper", str(README), 0)

@@ -82,7 +82,7 @@ def _graph():
     a, b, c = Value(0.7, "a"), Value(-1.3, "b"), Value(2.1, "c")
     u = (a * b + c / a - b ** 2).named("u")
     v = (u.tanh() + (2 ** c).log() + a.sigmoid() - (-b).exp() + c.relu()).named("v")
-    w = weighted_sum([a, b], [c, u], v).leaky_relu()
+    w = weighted_sum([a, b], [c, u], v).leaky_relu() + (a * c).softplus() + b.step() * a
     top = maximum([a, b, c])
     return (sum_values([w, top, v * 0.5]) ** 2).named("f"), (a, b, c)
 

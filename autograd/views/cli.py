@@ -26,7 +26,7 @@ from ..value import CONSTANT, Value
 from .explain import explain
 from .text import d, format_number
 
-__all__ = ["main", "build_parser", "parse_expression", "evaluate", "ExpressionError",
+__all__ = ["main", "build_parser", "parse_expression", "evaluate", "fold", "ExpressionError",
            "FUNCTIONS"]
 
 PROG = "chainrule"
@@ -237,6 +237,39 @@ def _constant_result(function, *arguments):
         return function(first, *arguments[1:]).data
 
 
+def fold(tree, visit):
+    """Walk a checked tree operands first, without recursion; return what ``visit`` makes of the whole.
+
+    Args:
+        tree: an ``ast.Expression`` from :func:`parse_expression`.
+        visit: ``visit(node, arguments)`` returns a node's result from its
+            operands' results (a list, left to right; empty for a number or name).
+
+    Returns:
+        ``visit``'s result for the expression's top node.
+
+    >>> tree, _ = parse_expression("2 * (3 + 4)")
+    >>> fold(tree, lambda node, arguments: 1 + sum(arguments))     # how many nodes
+    5
+    """
+    results = []
+    # Post-order: (node, True) means its operands' results are on ``results``.
+    todo = [(tree.body, False)]
+    while todo:
+        node, operands_ready = todo.pop()
+        operands = _operands(node)
+        if not operands_ready and operands:
+            todo.append((node, True))
+            todo.extend((operand, False) for operand in reversed(operands))
+            continue
+        split = len(results) - len(operands)
+        arguments = results[split:]
+        del results[split:]
+        results.append(visit(node, arguments))
+    (result,) = results
+    return result
+
+
 def evaluate(tree, variables):
     """Evaluate a tree from :func:`parse_expression` with the Values given for its variables.
 
@@ -259,21 +292,7 @@ def evaluate(tree, variables):
     >>> evaluate(tree, {n: Value(x, n) for n, x in [("a", 5), ("b", 3), ("c", 2)]}).data
     33.0
     """
-    results = []
-    # Post-order without recursion: (node, True) means its operands are on ``results``.
-    todo = [(tree.body, False)]
-    while todo:
-        node, operands_ready = todo.pop()
-        operands = _operands(node)
-        if not operands_ready and operands:
-            todo.append((node, True))
-            todo.extend((operand, False) for operand in reversed(operands))
-            continue
-        split = len(results) - len(operands)
-        arguments = results[split:]
-        del results[split:]
-        results.append(_evaluate_node(node, arguments, variables))
-    (result,) = results
+    result = fold(tree, lambda node, arguments: _evaluate_node(node, arguments, variables))
     if not isinstance(result, Value):
         result = Value(result)
         result.role = CONSTANT
@@ -354,6 +373,8 @@ examples:
       a drawing of the graph, and a web page that steps through the backward pass
   python -m autograd "log(x) / x" x=2 --explain x --markdown
       the same command run as a module; Markdown with LaTeX for a notebook
+  {PROG} "tanh(tanh(x))" x=0.5 --compare --compare-plot errors.png
+      SymPy's derivative, finite differences against h, and backward()'s, side by side
 
 expressions:
   numbers, variables, + - * / ** (** is a power), unary - and +, parentheses,
@@ -418,6 +439,13 @@ def build_parser():
     parser.add_argument("--max-paths", type=int, default=20, metavar="N",
                         help="with --explain: list at most N paths one by one, grouping them "
                              "beyond that (default: 20)")
+    parser.add_argument("--compare", action="store_true",
+                        help="the three ways to differentiate: SymPy's symbolic derivative and "
+                             "its size, finite differences against h, and backward()'s "
+                             "(needs SymPy: the demos extra)")
+    parser.add_argument("--compare-plot", metavar="PATH",
+                        help="with --compare: write the finite differences' errors against h "
+                             "as a log-log plot (PNG; needs matplotlib)")
     return parser
 
 
@@ -467,6 +495,9 @@ def main(argv=None):
     if arguments.max_paths < 1:
         _say_error("--max-paths must be at least 1")
         return 2
+    if arguments.compare_plot and not arguments.compare:
+        _say_error("--compare-plot applies to --compare only")
+        return 2
     text = arguments.expression.strip()
     try:
         tree, names = parse_expression(text)
@@ -495,7 +526,22 @@ def main(argv=None):
         return 1
     if root.parents:        # a bare variable keeps its own name
         root.named(arguments.name)
-    return _report(arguments, text, names, variables, root)
+    status = _report(arguments, text, names, variables, root)
+    if arguments.compare:
+        status = max(status, _compare(arguments, tree, text, variables))
+    return status
+
+
+def _compare(arguments, tree, text, variables):
+    """--compare: symbolic, numerical and automatic derivatives (demos.compare; SymPy is optional)."""
+    try:
+        from demos.compare import compare_expression
+        import sympy  # noqa: F401  (only to say clearly that it is missing)
+    except ModuleNotFoundError as error:
+        _say_error(f"--compare needs SymPy: pip install 'chainrule[demos]' ({error})")
+        return 1
+    print()
+    return compare_expression(tree, text, variables, arguments.name, arguments.compare_plot)
 
 
 def _report(arguments, text, names, variables, root):

@@ -328,7 +328,7 @@ def chain_paths(root, leaf, *, max_paths=20):
     if n_paths <= max_paths:
         paths = _every_path(root, leaf, paths_down)
         return ChainPaths(root, leaf, n_paths, paths, None, _sum(p.product for p in paths),
-                          rec.grads[leaf], leaf.grad, names, rec)
+                          rec.grads[leaf], _number(leaf.grad), names, rec)
     paths_from_root = _paths_from_root(order)
     groups = []
     for child in order:
@@ -339,7 +339,12 @@ def chain_paths(root, leaf, *, max_paths=20):
                 groups.append(PathGroup(Edge(child, slot, leaf, local_grad), upstream,
                                         paths_from_root[child], upstream * local_grad))
     return ChainPaths(root, leaf, n_paths, None, groups, _sum(g.contribution for g in groups),
-                      rec.grads[leaf], leaf.grad, names, rec)
+                      rec.grads[leaf], _number(leaf.grad), names, rec)
+
+
+def _number(grad):
+    """A ``.grad`` as a float: ``backward(create_graph=True)`` leaves a Value there, whose data is the number."""
+    return grad.data if hasattr(grad, "data") else grad
 
 
 # --- writing it out ----------------------------------------------------------------

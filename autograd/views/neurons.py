@@ -265,6 +265,13 @@ class NeuronView(ScalarView):
             return False
         return abs(neuron.a.local_grads[0]) < 0.01
 
+    def stuck_caption(self, neuron):
+        """The word in a stuck neuron's box: "off" where ∂a/∂z is 0 (a ReLU with z ≤ 0), else "saturated"."""
+        if not self.computed(neuron.output) or not self.stuck(neuron):
+            return None
+        slope = neuron.a.local_grads[0]
+        return "off: ∂a/∂z = 0" if slope == 0 else f"saturated: ∂a/∂z = {format_number(slope)}"
+
     def neuron_label(self, neuron, box):
         title = f"<B>{dot_label(self.names[neuron.output])}</B>"
         if neuron.a is not None:
@@ -279,7 +286,7 @@ class NeuronView(ScalarView):
                         for letter, node in parts)
         rows = [f'<TR><TD COLSPAN="{len(parts)}">{title}</TD></TR>', f"<TR>{data}</TR>",
                 f"<TR>{grads}</TR>"]
-        caption = self.captions.get(neuron.output)
+        caption = self.captions.get(neuron.output) or self.stuck_caption(neuron)
         if caption:
             rows.append(f"<TR>{self.cell((box, 'caption'), caption, bold=True, colspan=len(parts))}"
                         f"</TR>")

@@ -277,6 +277,7 @@ _SCRIPT = """
   var play = document.getElementById("play");
   var forwardCount = frames.filter(function (f) { return f.dataset.phase === "forward"; }).length;
   var backwardCount = frames.filter(function (f) { return f.dataset.phase === "backward"; }).length;
+  var tangentCount = frames.filter(function (f) { return f.dataset.phase === "tangent"; }).length;
   var index = 0;
   var timer = null;
 
@@ -286,6 +287,9 @@ _SCRIPT = """
       return "forward pass: node " + (Number(frame.dataset.index) + 1) + " of " + forwardCount;
     }
     if (p === "start") { return "backward pass: start"; }
+    if (p === "seed") { return "forward mode: start"; }
+    if (p === "tangent") { return "forward mode: edge " + frame.dataset.step + " of " + tangentCount; }
+    if (p === "tangents") { return "forward mode: done"; }
     if (p === "backward") {
       return "backward pass: edge " + frame.dataset.step + " of " + backwardCount;
     }
@@ -352,7 +356,12 @@ _SCRIPT = """
 """
 
 
-def _page(title, pictures, notes):
+_BACKWARD_INTRO = ("First the forward pass computes each value from its inputs; then the "
+                   "backward pass sends gradients back along every edge: parent.grad += "
+                   "upstream gradient × local derivative.")
+
+
+def _page(title, pictures, notes, intro=_BACKWARD_INTRO):
     frames = "\n".join(_frame_html(i, picture) for i, picture in enumerate(pictures))
     first = pictures[0]
     glossary_html = "".join(f"<li>{html_text(line)}</li>" for line in notes)
@@ -368,8 +377,7 @@ def _page(title, pictures, notes):
 <body>
 <header>
 <h1>{html_text(title)}</h1>
-<p>First the forward pass computes each value from its inputs; then the backward pass sends
-gradients back along every edge: parent.grad += upstream gradient × local derivative.</p>
+<p>{html_text(intro)}</p>
 {glossary_html}
 </header>
 <div id="controls">

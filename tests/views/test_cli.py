@@ -105,7 +105,7 @@ def test_no_arguments_at_all(capsys):
 
 
 def test_functions_come_from_the_table():
-    assert list(FUNCTIONS) == ["exp", "log", "tanh", "sigmoid", "relu", "leaky_relu"]
+    assert list(FUNCTIONS) == ["exp", "log", "tanh", "sigmoid", "relu", "softplus", "step", "leaky_relu"]
     assert FUNCTIONS["leaky_relu"][1] == ("slope",)
 
 
@@ -246,7 +246,7 @@ def test_help(capsys):
     ("[a]", "a list is not allowed", 1),
     ("exp(*a)", "a starred argument is not allowed", 5),
     ("exp(a, b)", "exp takes 1 argument, got 2", 1),
-    ("relu()", "relu takes 1 argument, got 0", 1),
+    ("relu()", "relu takes 1 argument (and optionally grad_at_zero, a number), got 0", 1),
     ("exp + 1", "exp is a function, not a variable", 1),
     ("(a +\n b.c)", "attribute access is not allowed: b.c", None),
 ])

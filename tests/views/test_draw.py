@@ -437,3 +437,19 @@ def test_a_networks_list_of_outputs_gets_a_hint_to_pick_one(function):
     outputs = nn.MLP(2, [3, 2])([0.5, -1.0])
     with pytest.raises(TypeError, match=r"got a list of 2 Values; pick one: out\[0\]"):
         function(outputs)
+
+
+def test_a_stuck_neuron_says_why_in_its_box():
+    # issue 11: a ReLU that is off here, and a saturated sigmoid, each named in its box
+    import nn
+    from autograd.views import draw
+    relu = nn.MLP(1, [1, 1], activation="relu", seed=0)
+    relu.layers[0].neurons[0].w[0].data, relu.layers[0].neurons[0].b.data = 1.0, -5.0
+    text = draw.dot_source(relu([1.0])[0], view="neurons")
+    assert "off: ∂a/∂z = 0" in text and "rounded,dashed" in text
+    sigmoid = nn.MLP(1, [1, 1], activation="sigmoid", seed=0)
+    sigmoid.layers[0].neurons[0].w[0].data = 20.0
+    text = draw.dot_source(sigmoid([1.0])[0], view="neurons")
+    assert "saturated: ∂a/∂z = 2.06" in text
+    lively = nn.MLP(1, [1, 1], activation="sigmoid", seed=0)
+    assert "saturated: ∂a/∂z" not in draw.dot_source(lively([0.1])[0], view="neurons")

@@ -1,11 +1,8 @@
 """The animated page: self-contained, in step with the stepper, and driven in a real headless browser."""
 
 import re
-import shutil
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -27,20 +24,6 @@ TOTAL = FORWARD + 1 + EDGES + 1
 def page(tmp_path_factory):
     J, _ = notes_graph()
     return animate.write_html(J, tmp_path_factory.mktemp("page") / "J.html")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--window-size=1280,1000"]:
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium")
-    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"),
-                              options=options)
-    yield driver
-    driver.quit()
 
 
 def current(driver):
