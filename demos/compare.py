@@ -69,8 +69,11 @@ def sympy_functions():
         "log": sp.log,
         "tanh": sp.tanh,
         "sigmoid": lambda x: 1 / (1 + sp.exp(-x)),
-        "relu": _piecewise_linear(sp, 0),
+        # relu(x, 0.5) sets ReLU'(0), not a slope: the function is max(0, x) either way.
+        "relu": lambda x, *grad_at_zero: sp.Piecewise((x, x > 0), (0, True)),
         "leaky_relu": _piecewise_linear(sp, sp.Rational(1, 100)),
+        "softplus": lambda x: sp.log(1 + sp.exp(x)),
+        "step": lambda x: sp.Piecewise((1, x > 0), (0, True)),
     }
 
 

@@ -47,6 +47,9 @@ SYMPY_ROWS = [
     (ops.power_by(0.5), sp.sqrt, [positives]),
     (ops.power_by(2.5), lambda x: x ** sp.Rational(5, 2), [positives]),
     (ops.leaky_relu_with(0.1), _piecewise_linear(sp.Rational(1, 10)), [away_from_zero]),
+    (ops.relu_with(0.5), _piecewise_linear(0), [away_from_zero]),
+    (ops.SOFTPLUS, lambda x: sp.log(1 + sp.exp(x)), [reals]),
+    (ops.STEP, lambda x: sp.Piecewise((1, x > 0), (0, True)), [away_from_zero]),
 ]
 
 
