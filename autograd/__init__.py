@@ -18,10 +18,10 @@ from .graph import topological_order
 from .grad_mode import is_grad_enabled, no_grad
 from .numeric import GradcheckError, GradcheckReport, gradcheck, numerical_grad
 from .ops import OPS, Op
-from .value import Value, maximum, sum_values, weighted_sum
+from .value import Value, maximum, minimum, sum_values, weighted_sum
 
 __all__ = [
-    "Value", "sum_values", "maximum", "weighted_sum",
+    "Value", "sum_values", "weighted_sum", "maximum", "minimum",
     "topological_order", "sweep", "record", "BackwardRecord", "EdgeUpdate",
     "no_grad", "is_grad_enabled",
     "numerical_grad", "gradcheck", "GradcheckError", "GradcheckReport",

@@ -29,12 +29,16 @@ class EdgeUpdate:
         local_grad: ``child.local_grads[slot]`` (float).
         upstream_grad: ``child.grad`` at that moment (float).
         grad_before, grad_after: ``parent.grad`` before and after the update.
+        gathers (bool): the parent already received a contribution earlier in
+            this pass (it is used more than once: its gradients add at the fork).
     """
 
     __slots__ = ("child", "slot", "parent", "local_grad", "upstream_grad",
-                 "grad_before", "grad_after")
+                 "grad_before", "grad_after", "gathers")
 
-    def __init__(self, child, slot, parent, local_grad, upstream_grad, grad_before, grad_after):
+    def __init__(self, child, slot, parent, local_grad, upstream_grad, grad_before, grad_after,
+                 gathers=False):
+        self.gathers = gathers
         self.child = child
         self.slot = slot
         self.parent = parent
@@ -137,13 +141,15 @@ def sweep(root, on_edge=None):
                         parent.grad += local_grads[slot] * upstream_grad
                         slot += 1
             return order
+        reached = set()      # parents that have received a contribution in this pass
         for node in reversed(order):
             upstream_grad = node.grad
             for slot, (parent, local_grad) in enumerate(zip(node.parents, node.local_grads)):
                 before = parent.grad
                 parent.grad += local_grad * upstream_grad
                 on_edge(EdgeUpdate(node, slot, parent, local_grad, upstream_grad, before,
-                                   parent.grad))
+                                   parent.grad, gathers=parent in reached))
+                reached.add(parent)
         return order
 
 

@@ -40,12 +40,24 @@ import operator
 __all__ = [
     "Op", "OPS", "OpRuleError", "check_rules", "wrong_local_grads",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
-    "RELU", "SOFTPLUS", "STEP", "SUM", "MAX", "WEIGHTED_SUM", "power_by", "leaky_relu_with",
-    "relu_with", "log", "number_of", "expressions", "torch_template",
+    "RELU", "SOFTPLUS", "STEP", "MAX", "MIN", "ABS", "SUM", "WEIGHTED_SUM", "power_by",
+    "leaky_relu_with", "relu_with", "log", "number_of", "GATES",
+    "expressions", "torch_template",
 ]
 
 
 NOTATIONS = ("infix", "prefix", "power", "call")
+
+GATES = ("distributes", "swaps", "routes")
+"""The gates' patterns (CS231n's names) a row may have: what the backward pass does at that op.
+
+* ``"distributes"``: every input's local derivative is 1, so each input gets
+  the upstream gradient unchanged (add, sum);
+* ``"swaps"``: each input's local derivative is the other input, so each
+  gets the other input times the upstream gradient (mul);
+* ``"routes"``: the chosen input's local derivative is 1 and the other's 0,
+  so the upstream gradient goes to one input only (max, min).
+"""
 
 
 class OpRuleError(TypeError):
@@ -98,11 +110,14 @@ class Op(str):
             derives the local derivatives itself), for
             ``autograd.torch_bridge.to_torch_code``.  :func:`torch_template`
             makes one from a template.
+        gate: the op's pattern in the backward pass, one of :data:`GATES`
+            (``"distributes"``, ``"swaps"``, ``"routes"``), or ``None`` when
+            it has none of them; step sentences and the quiz name it.
 
     >>> MUL, MUL.formula, MUL.derivatives
     ('*', '{out} = {0}·{1}', ('∂{out}/∂{0} = {1}', '∂{out}/∂{1} = {0}'))
-    >>> MUL.notation, MUL.symbol, EXP.notation
-    ('infix', '·', 'call')
+    >>> MUL.notation, MUL.symbol, EXP.notation, MUL.gate, EXP.gate
+    ('infix', '·', 'call', 'swaps', None)
     >>> MUL.forward(3.0, 2.0), MUL.local_grads(3.0, 2.0, 6.0)
     (6.0, (2.0, 3.0))
 
@@ -114,10 +129,12 @@ class Op(str):
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, rule_of_slot=None, code=None, array_code=None,
-                torch_code=None):
+                notation="call", symbol=None, rule_of_slot=None, gate=None, code=None,
+                array_code=None, torch_code=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
+        if gate is not None and gate not in GATES:
+            raise ValueError(f"Op {name!r}: gate must be one of {GATES} or None, got {gate!r}")
         op = super().__new__(cls, name)
         op.forward = forward
         op.local_grads = local_grads
@@ -130,6 +147,7 @@ class Op(str):
         op.code = code
         op.array_code = array_code
         op.torch_code = torch_code
+        op.gate = gate
         if arity is not None:
             if len(op.derivatives) != arity:
                 raise OpRuleError(f"op {name!r} takes {arity} inputs but has "
@@ -286,8 +304,8 @@ def _torch_stacked(reduction):
 def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
 ADD = Op("+", _add, _add_grads, "{out} = {0} + {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = 1"), 2,
-         notation="infix", symbol=" + ", code=expressions("{0} + {1}", ("1.0", "1.0")),
-         torch_code=torch_template("{0} + {1}"))
+         notation="infix", symbol=" + ", gate="distributes",
+         code=expressions("{0} + {1}", ("1.0", "1.0")), torch_code=torch_template("{0} + {1}"))
 
 # out = a - b
 def _sub(a, b): return a - b
@@ -300,8 +318,8 @@ SUB = Op("-", _sub, _sub_grads, "{out} = {0} − {1}", ("∂{out}/∂{0} = 1", "
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
 MUL = Op("*", _mul, _mul_grads, "{out} = {0}·{1}", ("∂{out}/∂{0} = {1}", "∂{out}/∂{1} = {0}"), 2,
-         notation="infix", symbol="·", code=expressions("{0} * {1}", ("{1}", "{0}")),
-         torch_code=torch_template("{0} * {1}"))
+         notation="infix", symbol="·", gate="swaps",
+         code=expressions("{0} * {1}", ("{1}", "{0}")), torch_code=torch_template("{0} * {1}"))
 
 
 # out = a / b; the derivative reuses out = a/b: ∂out/∂b = -a/b² = -out/b
@@ -546,6 +564,73 @@ STEP = Op("step", _step, _step_grads, "{out} = 1 if {0} > 0 else 0",
           torch_code=torch_template("({0} > 0).to({0}.dtype) + 0.0 * {0}"))
 
 
+# out = max(a, b) routes the upstream gradient to the larger input; the other
+# gets 0.  At a tie (a == b) there is no derivative; like PyTorch
+# (torch.maximum, torch.max(a, b)) we split the gradient evenly: 1/2 each.
+# NaN in gives NaN out, as in torch.maximum, with nan slopes.
+def _max(a, b):
+    if a != a or b != b:
+        return math.nan
+    return a if a >= b else b
+def _max_grads(a, b, out):
+    return _routed(number_of(a), number_of(b))
+
+
+def _routed(first, second):
+    """The local derivatives of max(first, second): 1 to the larger, 0 to the other, ½ each at a tie.
+
+    Takes numbers (number_of: a rule may be given Values, whose "==" is identity).
+    """
+    if first > second:
+        return (1.0, 0.0)
+    if first < second:
+        return (0.0, 1.0)
+    if first == second:
+        return (0.5, 0.5)
+    return (math.nan, math.nan)          # a nan input
+MAX = Op("max", _max, _max_grads, "{out} = max({0}, {1})",
+         ("∂{out}/∂{0} = 1 if {0} > {1}, 0 if {0} < {1}, ½ at a tie",
+          "∂{out}/∂{1} = 1 if {1} > {0}, 0 if {1} < {0}, ½ at a tie"), 2,
+         notation="call", symbol="max", gate="routes",
+         array_code=expressions("np.maximum({0}, {1})", (
+             "np.where({0} > {1}, 1.0, np.where({0} < {1}, 0.0, np.where({0} == {1}, 0.5, np.nan)))",
+             "np.where({1} > {0}, 1.0, np.where({1} < {0}, 0.0, np.where({0} == {1}, 0.5, np.nan)))")),
+         torch_code=torch_template("torch.maximum({0}, {1})"))
+
+
+# out = min(a, b): routes to the smaller input; at a tie 1/2 each (torch.minimum).
+def _min(a, b):
+    if a != a or b != b:
+        return math.nan
+    return a if a <= b else b
+def _min_grads(a, b, out):
+    return _routed(-number_of(a), -number_of(b))      # min(a, b) = −max(−a, −b)
+MIN = Op("min", _min, _min_grads, "{out} = min({0}, {1})",
+         ("∂{out}/∂{0} = 1 if {0} < {1}, 0 if {0} > {1}, ½ at a tie",
+          "∂{out}/∂{1} = 1 if {1} < {0}, 0 if {1} > {0}, ½ at a tie"), 2,
+         notation="call", symbol="min", gate="routes",
+         array_code=expressions("np.minimum({0}, {1})", (
+             "np.where({0} < {1}, 1.0, np.where({0} > {1}, 0.0, np.where({0} == {1}, 0.5, np.nan)))",
+             "np.where({1} < {0}, 1.0, np.where({1} > {0}, 0.0, np.where({0} == {1}, 0.5, np.nan)))")),
+         torch_code=torch_template("torch.minimum({0}, {1})"))
+
+
+# out = |x|.  The kink at 0 has no derivative; like PyTorch (torch.abs, whose
+# gradient is sign(x) with sign(0) = 0) we use the subgradient 0 there.
+def _abs(x): return abs(x)
+def _abs_grads(x, out):
+    x = number_of(x)         # on a Value (a derivative of a derivative) "==" is identity
+    if x == 0:
+        return (0.0,)
+    if x > 0:
+        return (1.0,)
+    return (-1.0,) if x < 0 else (math.nan,)
+ABS = Op("abs", _abs, _abs_grads, "{out} = |{0}|", ("∂{out}/∂{0} = sign({0}) (0 at {0} = 0)",), 1,
+         notation="call", symbol="abs",
+         array_code=expressions("np.abs({0})", ("np.sign({0})",)),
+         torch_code=torch_template("torch.abs({0})"))
+
+
 @functools.lru_cache(maxsize=64)
 def leaky_relu_with(slope):
     """The row for leaky ReLU, ``out = x if x > 0 else slope·x``.
@@ -593,26 +678,7 @@ def _sum_array_code(args, out, varying=()):
     # On arrays, left to right: fsum works on floats only (it rounds once, this n - 1 times).
     return " + ".join(args), ("1.0",) * len(args)
 SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1",), None, symbol="Σ",
-         array_code=_sum_array_code, torch_code=_torch_stacked("sum"))
-
-
-# out = max(x1, ..., xn), e.g. the shift of the log-sum-exp in cross-entropy.
-# The local derivative is 1 for the largest input and 0 for the others; where
-# several inputs tie for the largest, the first of them gets the 1 (a subgradient).
-def _max(*xs): return max(xs)
-def _max_grads(*xs_and_out):
-    xs = xs_and_out[:-1]
-    first = xs.index(max(xs))
-    return tuple(1.0 if slot == first else 0.0 for slot in range(len(xs)))
-def _max_array_code(args, out, varying=()):
-    # The first input holding the largest value, sample by sample.
-    first = f"np.argmax(np.stack(({', '.join(args)},)), axis=0)"
-    return (f"np.maximum.reduce(({', '.join(args)},))",
-            tuple(f"np.where({first} == {slot}, 1.0, 0.0)" for slot in range(len(args))))
-MAX = Op("max", _max, _max_grads, "{out} = max({inputs})",
-         ("∂{out}/∂{in} = 1 if {in} is the (first) largest, else 0",), None,
-         # On a tie PyTorch shares the gradient among the largest inputs.
-         array_code=_max_array_code, torch_code=_torch_stacked("max"))
+         gate="distributes", array_code=_sum_array_code, torch_code=_torch_stacked("sum"))
 
 
 # z = Σ_i w_i·a_i + b: a neuron's weighted sum, one node with 2n + 1 parents
@@ -667,6 +733,6 @@ WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i 
 
 
 OPS = {op: op for op in (ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, TANH, SIGMOID,
-                         RELU, SOFTPLUS, STEP, SUM, MAX, WEIGHTED_SUM)}
+                         RELU, SOFTPLUS, STEP, MAX, MIN, ABS, SUM, WEIGHTED_SUM)}
 """The fixed rows by name; ``power_by(n)``, ``leaky_relu_with(slope)`` and
 ``relu_with(grad_at_zero)`` make the parametrised ones."""

@@ -6,7 +6,7 @@ from . import ops
 from .backward import sweep
 from .grad_mode import _GradMode
 
-__all__ = ["Value", "sum_values", "maximum", "weighted_sum", "NeuronRole"]
+__all__ = ["Value", "sum_values", "weighted_sum", "maximum", "minimum", "NeuronRole"]
 
 # Roles of a node, used by drawings (parameters look different from inputs).
 INPUT, PARAMETER, CONSTANT, RESULT = "input", "parameter", "constant", "result"
@@ -234,6 +234,31 @@ class Value:
         """The perceptron's step: 1 if self > 0 else 0.  Its local derivative is 0 everywhere."""
         return _unary(ops.STEP, self)
 
+    def max(self, other):
+        """max(self, other), other a Value or a number: routes the gradient to the larger one.
+
+        At a tie each gets half the upstream gradient, as in PyTorch's
+        ``torch.maximum``.
+
+        >>> a, b = Value(2.0, "a"), Value(5.0, "b")
+        >>> y = a.max(b); y.backward()
+        >>> y.data, a.grad, b.grad
+        (5.0, 0.0, 1.0)
+        """
+        return _binary(ops.MAX, self, _operand(other, ops.MAX, self))
+
+    def min(self, other):
+        """min(self, other), other a Value or a number: routes the gradient to the smaller one (½ each at a tie)."""
+        return _binary(ops.MIN, self, _operand(other, ops.MIN, self))
+
+    def abs(self):
+        """|self|; the local derivative is sign(self), taken as 0 at 0 (as PyTorch's ``torch.abs``)."""
+        return _unary(ops.ABS, self)
+
+    def __abs__(self):
+        """``abs(v)``: the same as ``v.abs()``."""
+        return _unary(ops.ABS, self)
+
     # --- comparisons of data (equality stays identity, see the class docstring) ----
 
     def __lt__(self, other):
@@ -445,42 +470,51 @@ def sum_values(values):
     >>> sum_values([Value(1.0), Value(2.0), 3]).data
     6.0
     """
-    return _apply_to_all(ops.SUM, values, "sum_values")
-
-
-def _apply_to_all(op, values, who):
-    """``op`` applied to a whole sequence of Values and numbers, as one node; ``who`` names the caller in errors."""
     values = list(values)
     if not values:
-        raise ValueError(f"{who} needs at least one value")
+        raise ValueError("sum_values needs at least one value")
     anchor = next((v for v in values if isinstance(v, Value)), None)
     if anchor is None:
-        raise TypeError(f"{who} needs at least one Value among its numbers")
-    return _apply(op, tuple(_operand(v, op, anchor) for v in values))
+        raise TypeError("sum_values needs at least one Value among its numbers")
+    return _apply(ops.SUM, tuple(_operand(v, ops.SUM, anchor) for v in values))
 
 
-def maximum(values):
-    """The largest of a non-empty sequence of Values as ONE node (op ``max``).
+def _pair(op, x, y):
+    """Two operands, at least one a Value, as Values (a number becomes a constant leaf)."""
+    anchor = x if isinstance(x, Value) else y
+    if not isinstance(anchor, Value):
+        raise TypeError(f"{op} needs at least one Value, got {type(x).__name__} {x!r} and "
+                        f"{type(y).__name__} {y!r}; for numbers use Python's own {op}()")
+    return _operand(x, op, anchor), _operand(y, op, anchor)
 
-    Its local derivative is 1 for the largest input (the first, on a tie) and 0
-    for the others.  Cross-entropy subtracts it from the logits, so that a
-    compiled replay recomputes the shift for every sample.
 
-    Args:
-        values: sequence of Values.
+def maximum(x, y):
+    """max(x, y) as a node of the graph, x and y Values or numbers (at least one a Value).
 
-    Returns:
-        Value.
+    Named as in PyTorch and NumPy (``torch.maximum``).  The gradient goes to
+    the larger input, and the other gets 0; at a tie (x == y) each gets half,
+    as in PyTorch.
 
     Raises:
-        ValueError: if ``values`` is empty.
+        TypeError: if neither is a Value.
 
-    >>> a, b = Value(1.0), Value(3.0)
-    >>> top = maximum([a, b])
-    >>> top.data, top.local_grads
-    (3.0, (0.0, 1.0))
+    >>> a = Value(3.0, "a")
+    >>> y = maximum(a, 3); y.backward()
+    >>> y.data, a.grad
+    (3.0, 0.5)
     """
-    return _apply_to_all(ops.MAX, values, "maximum")
+    return _binary(ops.MAX, *_pair(ops.MAX, x, y))
+
+
+def minimum(x, y):
+    """min(x, y) as a node of the graph, x and y Values or numbers; at a tie each gets half the gradient.
+
+    >>> a = Value(-2.0, "a")
+    >>> y = minimum(0, a); y.backward()
+    >>> y.data, a.grad
+    (-2.0, 1.0)
+    """
+    return _binary(ops.MIN, *_pair(ops.MIN, x, y))
 
 
 def weighted_sum(weights, inputs, bias):

@@ -74,6 +74,9 @@ def sympy_functions():
         "leaky_relu": _piecewise_linear(sp, sp.Rational(1, 100)),
         "softplus": lambda x: sp.log(1 + sp.exp(x)),
         "step": lambda x: sp.Piecewise((1, x > 0), (0, True)),
+        "max": sp.Max,
+        "min": sp.Min,
+        "abs": sp.Abs,
     }
 
 

@@ -115,9 +115,10 @@ def _confusion_settings(confusion):
         for guess, count in enumerate(row):
             share = count / total
             if truth == guess:
-                colour = f"rgba(39, 174, 96, {0.15 + 0.6 * share:.2f})"
+                # Blue for right, orange for wrong: a pair colour-blind readers can tell apart.
+                colour = f"rgba(66, 146, 198, {0.15 + 0.6 * share:.2f})"
             else:
-                colour = f"rgba(192, 57, 43, {min(1.0, 4 * share):.2f})" if count else "white"
+                colour = f"rgba(241, 105, 19, {min(1.0, 4 * share):.2f})" if count else "white"
             settings += [(f"tp-cm-{truth}-{guess}", "text", str(count) if count else ""),
                          (f"tp-cm-{truth}-{guess}", "style", f"background: {colour}")]
     return settings
@@ -146,8 +147,8 @@ def write_html(path, epochs=EPOCHS, train_limit=None, progress=True, log=print):
     epochs_axis = [r["epoch"] for r in records]
     loss_chart = line_chart([("training loss", "#1f5fa8", [r["loss"] for r in records])],
                             epochs_axis, title="Mean cross-entropy", y_label="epoch")
-    accuracy_chart = line_chart([("training", "#27ae60", [r["train_accuracy"] for r in records]),
-                                 ("held-out", "#7d3c98", [r["test_accuracy"] for r in records])],
+    accuracy_chart = line_chart([("training", "#1f5fa8", [r["train_accuracy"] for r in records]),
+                                 ("held-out", "#e6550d", [r["test_accuracy"] for r in records])],
                                 epochs_axis, title="Accuracy", y_label="epoch", y_range=(0.0, 1.0))
     size_chart = line_chart([(f"layer {l + 1}", colour, [r["sizes"][l] for r in records])
                              for l, colour in zip(range(2), ("#c0392b", "#1f5fa8"))],

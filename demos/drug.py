@@ -155,15 +155,15 @@ def plot_drug(model, path):
     top.set_ylabel("efficacy")
     top.set_title("Drug efficacy: MLP(1, [2, 1]) with sigmoid units")
     top.legend(loc="center right", fontsize=8)
-    for j, colour in ((0, "#c0392b"), (1, "#27ae60")):
+    for j, colour in ((0, "#e6550d"), (1, "#1f5fa8")):
         turn, direction = _turn(model.layers[0].neurons[j])
         middle.plot(doses, column(j), color=colour,
                     label=f"a[1]_{j + 1}: {direction} through 0.5 at {turn:.0f} mg")
     middle.set_ylabel("hidden activation")
     middle.legend(loc="center right", fontsize=8)
-    bottom.plot(doses, column(2), color="#c0392b", linestyle=":",
+    bottom.plot(doses, column(2), color="#e6550d", linestyle=":",
                 label=f"w[2]_1,1·a[1]_1 (w = {output.w[0].data:.2f})")
-    bottom.plot(doses, column(3), color="#27ae60", linestyle=":",
+    bottom.plot(doses, column(3), color="#1f5fa8", linestyle=":",
                 label=f"w[2]_2,1·a[1]_2 (w = {output.w[1].data:.2f})")
     bottom.plot(doses, column(4), color="#1f5fa8",
                 label=f"z[2] = their sum + b[2]_1 (b = {output.b.data:.2f})")

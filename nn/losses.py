@@ -213,10 +213,12 @@ def _cross_entropy_one(logits, target):
 
 def _log_sum_exp(logits):
     # log Σ e^z_j = m + log Σ e^(z_j - m) with m the largest logit: no overflow at 1000.
-    # m is a node of the graph (op max), not a number read off the logits, so
-    # a compiled replay recomputes it for each sample.  Its gradient paths
-    # cancel: d/dm of the right-hand side is 1 - Σ softmax_j = 0.
-    largest = maximum(logits)
+    # m is a node of the graph (max, one input at a time), not a number read
+    # off the logits, so a compiled replay recomputes it for each sample.  Its
+    # gradient paths cancel: d/dm of the right-hand side is 1 - Σ softmax_j = 0.
+    largest = logits[0]
+    for z in logits[1:]:
+        largest = maximum(largest, z)
     return sum_values([(z - largest).exp() for z in logits]).log() + largest
 
 

@@ -10,7 +10,7 @@ import math
 
 from hypothesis import strategies as st
 
-from autograd import Value, maximum, sum_values, weighted_sum
+from autograd import Value, maximum, minimum, sum_values, weighted_sum
 
 
 def _pow(x, y):
@@ -30,13 +30,16 @@ UNARY = {
     "relu 0.5 at 0": lambda x: x.relu(grad_at_zero=0.5),
     "softplus": lambda x: x.softplus(),
     "step": lambda x: x.step(),
+    "abs": lambda x: abs(x),
+    "max(x, 0.5)": lambda x: maximum(x, 0.5),
     "**2": lambda x: x ** 2,
     "**-1": lambda x: x ** -1,
     "3*x": lambda x: 3 * x,
     "x+0.5": lambda x: x + 0.5,
 }
 BINARY = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y,
-          "/": lambda x, y: x / y, "**": _pow}
+          "/": lambda x, y: x / y, "**": _pow, "max": lambda x, y: x.max(y),
+          "min": lambda x, y: minimum(x, y)}
 NARY = {
     "sum": lambda xs: sum_values(xs),
     "max": lambda xs: maximum(xs),

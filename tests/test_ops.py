@@ -6,7 +6,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import OPS, Op, Value, gradcheck, maximum, no_grad, numerical_grad, sum_values, weighted_sum
+from autograd import (OPS, Op, Value, gradcheck, maximum, minimum, no_grad, numerical_grad,
+                      sum_values, weighted_sum)
 from autograd import ops
 from error_words import assert_raises_naming
 
@@ -25,6 +26,7 @@ UNARY = [
     ("leaky_relu", lambda x: x.leaky_relu(0.1), lambda x: x if x > 0 else 0.1 * x, away_from_zero),
     ("softplus", lambda x: x.softplus(), lambda x: math.log(1 + math.exp(x)), reals),
     ("step", lambda x: x.step(), lambda x: 1.0 if x > 0 else 0.0, away_from_zero),
+    ("abs", lambda x: abs(x), abs, away_from_zero),
     ("**2", lambda x: x ** 2, lambda x: x ** 2, reals),
     ("**3", lambda x: x ** 3, lambda x: x ** 3, reals),
     ("**-1", lambda x: x ** -1, lambda x: 1 / x, away_from_zero),
@@ -92,8 +94,60 @@ def test_weighted_sum_matches_numeric(xs):
     assert out.data == pytest.approx(xs[-1] + sum(w * a for w, a in zip(xs[:n], xs[n:2 * n])))
 
 
+@pytest.mark.parametrize("name, f, reference", [
+    ("max", lambda a, b: a.max(b), max), ("max", maximum, max),
+    ("min", lambda a, b: a.min(b), min), ("min", minimum, min)])
+def test_max_and_min_away_from_ties(name, f, reference):
+    @settings(max_examples=60, deadline=None)
+    @given(reals, reals)
+    def check(a, b):
+        assume(abs(a - b) > 0.05)          # the nudge must not cross the kink
+        out = f(Value(a), Value(b))
+        assert out.op == name and out.data == reference(a, b)
+        assert gradcheck(f, [a, b])
+        assert f(Value(a), b).data == out.data
+        assert maximum(a, Value(b)).data == max(a, b) and minimum(a, Value(b)).data == min(a, b)
+
+    check()
+
+
+# The subgradients at the kinks, as PyTorch 2.x gives them (torch.maximum and
+# torch.minimum split the gradient evenly at a tie; torch.abs uses sign(0) = 0).
+TIES = [
+    # (name, function, inputs, expected gradients)
+    ("max tie", lambda a, b: a.max(b), (2.0, 2.0), (0.5, 0.5)),
+    ("min tie", lambda a, b: a.min(b), (-1.5, -1.5), (0.5, 0.5)),
+    ("max", lambda a, b: a.max(b), (3.0, 2.0), (1.0, 0.0)),
+    ("min", lambda a, b: a.min(b), (3.0, 2.0), (0.0, 1.0)),
+    ("abs at 0", lambda a: abs(a), (0.0,), (0.0,)),
+    ("abs below 0", lambda a: abs(a), (-2.0,), (-1.0,)),
+    ("max(a, a)", lambda a: a.max(a), (4.0,), (1.0,)),       # two halves gather at the fork
+]
+TORCH_FUNCTIONS = {"max tie": "maximum", "min tie": "minimum", "max": "maximum",
+                   "min": "minimum", "abs at 0": "abs", "abs below 0": "abs",
+                   "max(a, a)": "maximum"}
+
+
+@pytest.mark.parametrize("name, f, inputs, expected", TIES, ids=[row[0] for row in TIES])
+def test_subgradients_at_ties_are_pytorch_s(name, f, inputs, expected):
+    leaves = [Value(x) for x in inputs]
+    f(*leaves).backward()
+    assert tuple(leaf.grad for leaf in leaves) == expected
+    try:
+        import torch
+    except ImportError:
+        return        # the stated values above are PyTorch's; checked against it where installed
+    tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]
+    function = getattr(torch, TORCH_FUNCTIONS[name])
+    out = function(*tensors) if len(tensors) > 1 or name.startswith("abs") else \
+        function(tensors[0], tensors[0])
+    out.backward()
+    assert tuple(t.grad.item() for t in tensors) == expected
+
+
 def test_every_fixed_row_is_exercised_and_documented():
-    tested = {row[0] for row in UNARY} | {row[0] for row in BINARY} | {"sum", "max", "Σw·a+b"}
+    tested = ({row[0] for row in UNARY} | {row[0] for row in BINARY} |
+              {"sum", "Σw·a+b", "max", "min"})
     for name, op in OPS.items():
         assert name in tested, f"no numeric test for op {name!r}"
         assert op.formula and op.derivatives
@@ -332,19 +386,10 @@ def test_every_row_of_the_table_gives_one_local_derivative_per_input():
     assert len(weighted_sum([Value(1.0)], [Value(2.0)], Value(3.0)).local_grads) == 3
 
 
-@settings(max_examples=50, deadline=None)
-@given(st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=5))
-def test_maximum_matches_numeric(xs):
-    assume(len(set(xs)) == len(xs))          # no ties: the derivative is defined
-    assert gradcheck(lambda *v: maximum(v) * maximum(v), xs)
-
-
-def test_maximum_gives_the_first_of_tied_inputs_the_gradient():
-    a, b, c = Value(2.0), Value(5.0), Value(5.0)
-    maximum([a, b, c]).backward()
-    assert (a.grad, b.grad, c.grad) == (0.0, 1.0, 0.0)
-    with pytest.raises(ValueError, match="at least one"):
-        maximum([])
+def test_max_min_and_abs_pass_nan_on():
+    nan = float("nan")
+    for out in (maximum(Value(nan), 1.0), minimum(1.0, Value(nan)), abs(Value(nan))):
+        assert math.isnan(out.data) and all(math.isnan(g) for g in out.local_grads)
 
 
 # --- the rows' code: the same rules as expressions, checked against the functions ----------

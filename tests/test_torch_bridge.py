@@ -83,7 +83,7 @@ def _graph():
     u = (a * b + c / a - b ** 2).named("u")
     v = (u.tanh() + (2 ** c).log() + a.sigmoid() - (-b).exp() + c.relu()).named("v")
     w = weighted_sum([a, b], [c, u], v).leaky_relu() + (a * c).softplus() + b.step() * a
-    top = maximum([a, b, c])
+    top = maximum(maximum(a, b), c) - a.min(b) + abs(b)
     return (sum_values([w, top, v * 0.5]) ** 2).named("f"), (a, b, c)
 
 

@@ -54,28 +54,44 @@ _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 
+class Function(tuple):
+    """What an expression may call: the Value method, its number of Value inputs, and its extra number arguments.
+
+    A tuple ``(call, extra)``, with ``inputs`` beside it: ``tanh`` takes one
+    input, ``max`` two (Values or numbers), ``leaky_relu`` one input and an
+    optional ``slope``, a number.
+    """
+
+    def __new__(cls, call, extra, inputs):
+        function = super().__new__(cls, (call, extra))
+        function.call, function.extra, function.inputs = call, extra, inputs
+        return function
+
+
 def _table_functions():
-    """The functions an expression may call: the table's one-input rows that Value has a method for.
+    """The functions an expression may call: the table's rows written as calls that Value has a method for.
 
     A parametrised row (leaky ReLU's slope) is not in ``ops.OPS``, which holds
     the fixed rows only, so its maker is asked for its default row here.
-    A method's parameters after ``self`` that have defaults (``slope``) may be
-    given as extra number arguments.
+    A method's parameters without defaults are its inputs (``self`` and, for
+    ``max``, ``other``); those with defaults (``slope``) may be given as
+    extra number arguments.
     """
     rows = list(ops.OPS.values()) + [ops.leaky_relu_with(0.01)]
     functions = {}
     for row in rows:
         name = str(row)
         method = getattr(Value, name, None)
-        if row.arity == 1 and name.isidentifier() and callable(method):
-            extra = [p.name for p in list(inspect.signature(method).parameters.values())[1:]
-                     if p.default is not inspect.Parameter.empty]
-            functions[name] = (method, tuple(extra))
+        if row.notation == "call" and name.isidentifier() and callable(method):
+            parameters = list(inspect.signature(method).parameters.values())
+            extra = tuple(p.name for p in parameters if p.default is not inspect.Parameter.empty)
+            if len(parameters) - len(extra) == row.arity:
+                functions[name] = Function(method, extra, row.arity)
     return functions
 
 
 FUNCTIONS = _table_functions()
-"""Name -> (Value method, names of its optional number arguments): what an expression may call."""
+"""Name -> :class:`Function` (its Value method, extra number arguments, inputs): what an expression may call."""
 
 _ALLOWED = (f"numbers, variables, + - * / **, unary - and +, and the functions "
             f"{', '.join(FUNCTIONS)}")
@@ -142,9 +158,10 @@ def _check_node(text, node):
         starred = [arg for arg in node.args if type(arg) is ast.Starred]
         if starred:
             _refuse(text, starred[0], "a starred argument")
-        extra = FUNCTIONS[function.id][1]
-        if not 1 <= len(node.args) <= 1 + len(extra):
-            takes = "1 argument" + (f" (and optionally {', '.join(extra)}, a number)" if extra else "")
+        inputs, extra = FUNCTIONS[function.id].inputs, FUNCTIONS[function.id].extra
+        if not inputs <= len(node.args) <= inputs + len(extra):
+            takes = f"{inputs} argument{'s' if inputs > 1 else ''}" + (
+                f" (and optionally {', '.join(extra)}, a number)" if extra else "")
             raise ExpressionError(f"{function.id} takes {takes}, got {len(node.args)}: "
                                   f"{ast.get_source_segment(text, node)}", text, node)
     else:
@@ -313,11 +330,15 @@ def _evaluate_node(node, arguments, variables):
         if all_numbers:
             return function(arguments[0])     # -2.0: plain negation cannot fail
     else:
-        function, _ = FUNCTIONS[node.func.id]
-        for extra in arguments[1:]:
+        function, inputs = FUNCTIONS[node.func.id].call, FUNCTIONS[node.func.id].inputs
+        for extra in arguments[inputs:]:
             if isinstance(extra, Value):
                 raise ExpressionError(f"the extra arguments of {node.func.id} must be numbers, "
                                       f"without variables", "", node)
+        if not all_numbers and not isinstance(arguments[0], Value):
+            # max(2, a): the method is called on a Value, so the number becomes a constant leaf.
+            arguments[0] = Value(arguments[0])
+            arguments[0].role = CONSTANT
     if all_numbers:
         # exp(2) * a: the number part is folded; only the part with a variable is a node.
         return _constant_result(function, *arguments)
@@ -373,13 +394,19 @@ examples:
       a drawing of the graph, and a web page that steps through the backward pass
   python -m autograd "log(x) / x" x=2 --explain x --markdown
       the same command run as a module; Markdown with LaTeX for a notebook
+  {PROG} "3*(a + b*c)" a=5 b=3 c=2 --quiz
+      predict each step (the local derivative, then the new gradient), answers
+      typed or piped in; a wrong answer that a known mistake gives is named
+  {PROG} --quiz-file exercises.txt
+      a teacher's exercise set: one exercise a line, e.g. "max(a, b)*c" a=2 b=2 c=3
   {PROG} "tanh(tanh(x))" x=0.5 --compare --compare-plot errors.png
       SymPy's derivative, finite differences against h, and backward()'s, side by side
 
 expressions:
   numbers, variables, + - * / ** (** is a power), unary - and +, parentheses,
   and the functions {', '.join(FUNCTIONS)}
-  (leaky_relu takes an optional slope: leaky_relu(x, 0.1)).  Anything else is
+  (max and min take two inputs: max(a, b); leaky_relu takes an optional slope:
+  leaky_relu(x, 0.1)).  Anything else is
   refused.  Give every variable a value as NAME=VALUE.  An expression that
   starts with '-' must follow '--':  {PROG} -- "-a*b" a=1 b=2
 
@@ -417,7 +444,8 @@ def build_parser():
         description="Evaluate an expression of scalars, run backpropagation through it, and print "
                     "the value and the gradient with respect to every variable.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("expression", help='the expression, quoted, e.g. "3*(a + b*c)"')
+    parser.add_argument("expression", nargs="?",
+                        help='the expression, quoted, e.g. "3*(a + b*c)"')
     parser.add_argument("assignments", nargs="*", metavar="NAME=VALUE",
                         help="a value for each variable, e.g. a=5")
     parser.add_argument("--name", default="f", metavar="NAME",
@@ -436,6 +464,15 @@ def build_parser():
                              "local derivatives, and their sum")
     parser.add_argument("--markdown", action="store_true",
                         help="with --explain: Markdown with LaTeX, for notebooks")
+    parser.add_argument("--quiz", action="store_true",
+                        help="predict, then reveal: before each step of the backward pass, type "
+                             "the local derivative, then the parent's new gradient (read from "
+                             "standard input, so a file of answers can be piped in); a page "
+                             "written with --html asks the same questions")
+    parser.add_argument("--quiz-file", metavar="FILE",
+                        help="a teacher's exercise set: one exercise a line, written as on the "
+                             'command line (\'"3*(a + b*c)" a=5 b=3 c=2\'); # starts a comment; '
+                             "each is quizzed in turn and the total score printed")
     parser.add_argument("--max-paths", type=int, default=20, metavar="N",
                         help="with --explain: list at most N paths one by one, grouping them "
                              "beyond that (default: 20)")
@@ -498,6 +535,23 @@ def main(argv=None):
     if arguments.compare_plot and not arguments.compare:
         _say_error("--compare-plot applies to --compare only")
         return 2
+    if arguments.quiz_file is not None:
+        if arguments.expression is not None:
+            _say_error("--quiz-file holds the expressions: give no expression with it")
+            return 2
+        return _quiz_file(parser, arguments.quiz_file)
+    if arguments.expression is None:
+        parser.print_usage(sys.stderr)
+        _say_error("the following arguments are required: expression")
+        return 2
+    return _run(arguments)
+
+
+def _run(arguments, quizzes=None):
+    """Build the graph of the parsed arguments and report on it; return the exit status.
+
+    ``quizzes``, a list, receives the quiz of a ``--quiz`` run.
+    """
     text = arguments.expression.strip()
     try:
         tree, names = parse_expression(text)
@@ -526,7 +580,7 @@ def main(argv=None):
         return 1
     if root.parents:        # a bare variable keeps its own name
         root.named(arguments.name)
-    status = _report(arguments, text, names, variables, root)
+    status = _report(arguments, text, names, variables, root, quizzes)
     if arguments.compare:
         status = max(status, _compare(arguments, tree, text, variables))
     return status
@@ -544,10 +598,12 @@ def _compare(arguments, tree, text, variables):
     return compare_expression(tree, text, variables, arguments.name, arguments.compare_plot)
 
 
-def _report(arguments, text, names, variables, root):
+def _report(arguments, text, names, variables, root, quizzes=None):
     """Print the value, the gradients and whatever the flags ask for; write the files.
 
     Everything printed or written reads one record of the backward pass.
+    With ``--quiz`` the learner predicts the steps first: the gradients are
+    printed after the quiz.
     """
     name = arguments.name
     rec = record(root)
@@ -556,6 +612,11 @@ def _report(arguments, text, names, variables, root):
     root.backward()
     at = ", ".join(f"{n} = {format_number(variables[n].data)}" for n in names)
     print(f"{name} = {text} = {format_number(root.data)}" + (f"   at {at}" if at else ""))
+    if arguments.quiz:
+        quiz = _quiz(rec)
+        if quizzes is not None:
+            quizzes.append(quiz)
+        print()
     if not names:
         print("(no variables, so no gradients)")
     for n in names:
@@ -594,7 +655,85 @@ def _report(arguments, text, names, variables, root):
     if arguments.html:
         from .page import write_html
         status = max(status, _write_file("--html", arguments.html, lambda: write_html(
-            rec, arguments.html, title=f"{name} = {text}")))
+            rec, arguments.html, title=f"{name} = {text}", quiz=arguments.quiz)))
+    return status
+
+
+# --- predict, then reveal ------------------------------------------------------------
+
+def _quiz(rec):
+    """Quiz the learner on every step of ``rec``, answers read from standard input; return the Quiz."""
+    from .quiz import TOLERANCE, Quiz, play
+    from .text import expression_of
+    quiz = Quiz(rec)
+    computed = [node for node in rec.order if node.parents]
+    print("the forward pass: " + ", ".join(
+        f"{quiz.names[node]} = {format_number(node.data)}" if quiz.names[node] ==
+        expression_of(node, quiz.names) else
+        f"{quiz.names[node]} = {expression_of(node, quiz.names)} = {format_number(node.data)}"
+        for node in computed))
+    print("Predict each step of the backward pass: first the local derivative, then the "
+          "parent's gradient after the step.")
+    print(f"Answers are numbers or arithmetic such as 2*3, right within {TOLERANCE:g} (or "
+          f"{TOLERANCE:.1%} of a value past 1); an empty answer reveals the step.")
+    stdin = sys.stdin
+    echo = not stdin.isatty()        # answers piped in: show them, so the transcript reads
+
+    def read(prompt):
+        print(prompt, end="", flush=True)
+        line = stdin.readline()
+        if not line:
+            print()
+            return None
+        if echo:
+            print(line.rstrip("\n"))
+        return line.rstrip("\n")
+
+    print(play(quiz, read, print))
+    return quiz
+
+
+def _quiz_file(parser, path):
+    """Quiz every exercise of a teacher's file in turn; print the total. Returns the exit status.
+
+    Each line not blank and not starting with ``#`` is an exercise written as
+    on the command line, its expression quoted: ``"3*(a + b*c)" a=5 b=3 c=2``;
+    ``--name J`` may follow.
+    """
+    import shlex
+    try:
+        with open(path, encoding="utf-8") as file:
+            lines = file.read().splitlines()
+    except OSError as error:
+        _say_error(f"--quiz-file: cannot read {path}: {error.strerror or error}")
+        return 1
+    exercises = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            argv = shlex.split(line)
+            arguments = parser.parse_intermixed_args(argv + ["--quiz"])
+        except (ValueError, SystemExit) as error:
+            _say_error(f"--quiz-file {path}, line {number}: not an exercise ({error}): {line}")
+            return 2
+        if arguments.expression is None:
+            _say_error(f"--quiz-file {path}, line {number}: no expression: {line}")
+            return 2
+        exercises.append((number, arguments))
+    if not exercises:
+        _say_error(f"--quiz-file {path}: no exercises in it")
+        return 2
+    quizzes = []
+    status = 0
+    for count, (number, arguments) in enumerate(exercises, start=1):
+        print(f"=== exercise {count} of {len(exercises)} (line {number}) ===")
+        status = max(status, _run(arguments, quizzes))
+        print()
+    right = sum(quiz.score()[0] for quiz in quizzes)
+    asked = sum(quiz.score()[1] for quiz in quizzes)
+    print(f"=== total: {right} of {asked} right over {len(quizzes)} "
+          f"exercise{'s' if len(quizzes) != 1 else ''} ===")
     return status
 
 

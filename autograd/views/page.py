@@ -24,6 +24,7 @@ Things a test or a curious reader can find in the page:
 * in the SVG, the highlighted edge and its two nodes have the class ``highlight``.
 """
 
+import math
 import re
 
 from . import draw
@@ -40,7 +41,7 @@ MAX_ANIMATED_EDGES = 80
 """The most steps (edges) an animated page draws: each is a picture of the whole graph."""
 
 
-def write_html(root, path, *, title=None, constants=False):
+def write_html(root, path, *, title=None, constants=False, quiz=False):
     """Write the animated forward and backward pass of ``root``'s graph to one HTML file.
 
     The page shows one backward pass from zero, whatever ``backward()`` calls
@@ -55,6 +56,12 @@ def write_html(root, path, *, title=None, constants=False):
         title (str or None): the page's heading; default "forward and
             backward pass of <root>".
         constants (bool): show constants (the 3 in 3·v) as nodes with steps of their own.
+        quiz (bool): predict, then reveal: at each step of the backward pass
+            the page asks for the local derivative and the parent's new
+            gradient, and shows the step's picture and sentence only once
+            they are checked (see :mod:`.quiz`; the page reads numbers and
+            + − * / ** with brackets, right within 0.001, or 0.1% past 1).
+            The score and the ops missed are kept as the learner goes.
 
     Returns:
         pathlib.Path: the file written.
@@ -98,8 +105,35 @@ def write_html(root, path, *, title=None, constants=False):
         pass
     frames = list(_pictures(rec, names, draw.Frame(widths=widths, scale=scale), {},
                             render=True))
+    if quiz:
+        _add_questions(rec, names, frames)
     notes = glossary(rec.order, names, shown)
-    return draw.write_atomically(path, _page(title, frames, notes))
+    return draw.write_atomically(path, _page(title, frames, notes, quiz=quiz))
+
+
+def _add_questions(rec, names, frames):
+    """Give each backward frame its two questions, as JSON the page's script checks answers against."""
+    import json
+    from .quiz import Quiz
+
+    def number(x):        # JSON has no nan or inf; the script reads these strings with Number()
+        return x if math.isfinite(x) else str(x).replace("inf", "Infinity").replace("nan", "NaN")
+
+    quiz = Quiz(rec, names)
+    by_step = {}
+    for question in quiz.questions:
+        by_step.setdefault(question.step, []).append({
+            "kind": question.kind, "asked": question.asked, "prompt": question.prompt,
+            "right": number(question.right), "shown": format_number(question.right),
+            "op": question.op,
+            "mistakes": [[number(value), text] for value, text in question.mistakes]})
+    for picture in frames:
+        step = picture.attributes.get("step")
+        if picture.phase == "backward":
+            first = quiz.questions[2 * (int(step) - 1)]
+            picture.attributes["quiz"] = json.dumps(
+                {"heading": quiz.heading(first), "questions": by_step[int(step)]},
+                ensure_ascii=False)
 
 
 # --- the pictures -----------------------------------------------------------------
@@ -318,7 +352,10 @@ _SCRIPT = """
     prev.disabled = index === 0;
     next.disabled = index === frames.length - 1;
     if (index === frames.length - 1) { stop(); }
+    // The quiz's script, when the page has one, hides the step's answer until it is checked.
+    document.dispatchEvent(new CustomEvent("framechange", {detail: index}));
   }
+  window.chainruleShow = function (i) { show(i); };
 
   function stop() {
     if (timer !== null) { clearInterval(timer); timer = null; }
@@ -337,6 +374,7 @@ _SCRIPT = """
   next.addEventListener("click", function () { stop(); show(index + 1); });
   play.addEventListener("click", function () { if (timer === null) { start(); } else { stop(); } });
   document.addEventListener("keydown", function (event) {
+    if (event.target.tagName === "INPUT") { return; }     // typing an answer
     if (event.key === "ArrowRight") { stop(); show(index + 1); event.preventDefault(); }
     else if (event.key === "ArrowLeft") { stop(); show(index - 1); event.preventDefault(); }
     else if (event.key === " " && event.target.tagName !== "BUTTON") {
@@ -356,12 +394,223 @@ _SCRIPT = """
 """
 
 
+_QUIZ_PANEL = """
+<div id="quiz" hidden>
+<p id="quiz-heading"></p>
+<p class="answers">
+<label><span id="quiz-label-local"></span> <input id="answer-local" autocomplete="off" size="10"></label>
+<label><span id="quiz-label-grad"></span> <input id="answer-grad" autocomplete="off" size="10"></label>
+<button id="check" type="button">Check</button>
+</p>
+<ul id="verdicts"></ul>
+<p class="note">Type numbers or arithmetic such as 2*3 (+ &minus; * / ** and brackets); an answer
+is right within 0.001, or within 0.1% of a value larger than 1.</p>
+</div>
+<p id="score" aria-live="polite"></p>
+"""
+
+_QUIZ_STYLE = """
+#quiz { margin: 8px 0; padding: 10px 14px; background: #fff8e6; border: 1px solid #e0c070;
+        border-radius: 6px; }
+#quiz-heading { margin: 0 0 6px; font-weight: bold; }
+#quiz .answers { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin: 0; }
+#quiz label, #verdicts { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+#quiz input { font: inherit; padding: 4px 6px; }
+#verdicts { list-style: none; padding: 0; margin: 8px 0 0; }
+#verdicts li.right { color: #1a7f37; }
+#verdicts li.wrong { color: #b3261e; }
+#verdicts li.mistake { color: #7a3b63; padding-left: 1.5em; }
+#score { font-weight: bold; }
+#quiz .note { margin: 6px 0 0; color: var(--muted); font-size: 0.85rem; }
+/* While a step waits for its answers, the arrows' local derivatives are not shown. */
+section.frame.quiz-pending g.edge text { visibility: hidden; }
+"""
+
+_QUIZ_SCRIPT = r"""
+(function () {
+  // Predict, then reveal: each backward frame carries its two questions
+  // (data-quiz: the right values and what each known mistake would answer),
+  // computed from the recorded pass; this script only reads and compares.
+  var TOLERANCE = 1e-3;     // right when |answer - right| <= 0.001 * max(1, |right|)
+  var frames = Array.prototype.slice.call(document.querySelectorAll("section.frame"));
+  var panel = document.getElementById("quiz");
+  var heading = document.getElementById("quiz-heading");
+  var labels = [document.getElementById("quiz-label-local"), document.getElementById("quiz-label-grad")];
+  var inputs = [document.getElementById("answer-local"), document.getElementById("answer-grad")];
+  var check = document.getElementById("check");
+  var verdicts = document.getElementById("verdicts");
+  var score = document.getElementById("score");
+  var sentence = document.getElementById("sentence");
+  var values = document.getElementById("values");
+  var results = {};        // step -> list of {right, lines}, once checked
+  var index = 0;
+
+  // Numbers and + - * / ** with brackets, read by a small parser: never eval.
+  function parseAnswer(text) {
+    var tokens = text.replace(/\u2212/g, "-").match(/\d+\.?\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|\*\*|[-+*\/()]|\S/gi) || [];
+    var at = 0;
+    function peek() { return tokens[at]; }
+    function take() { return tokens[at++]; }
+    function expression() {
+      var value = term();
+      while (peek() === "+" || peek() === "-") { value = take() === "+" ? value + term() : value - term(); }
+      return value;
+    }
+    function term() {
+      var value = unary();
+      while (peek() === "*" || peek() === "/") { value = take() === "*" ? value * unary() : value / unary(); }
+      return value;
+    }
+    function unary() {
+      if (peek() === "-") { take(); return -unary(); }
+      if (peek() === "+") { take(); return unary(); }
+      return power();
+    }
+    function power() {
+      var base = atom();
+      if (peek() === "**") { take(); return Math.pow(base, unary()); }
+      return base;
+    }
+    function atom() {
+      var token = take();
+      if (token === "(") {
+        var value = expression();
+        if (take() !== ")") { throw new Error("a bracket is not closed"); }
+        return value;
+      }
+      if (token !== undefined && /^(\d|\.\d)/.test(token)) { return Number(token); }
+      throw new Error(token === undefined ? "the answer ends too soon" : "cannot read " + token);
+    }
+    if (!tokens.length) { throw new Error("no answer"); }
+    var value = expression();
+    if (at < tokens.length) { throw new Error("cannot read " + tokens[at]); }
+    return value;
+  }
+
+  function isClose(answer, right) {
+    if (!isFinite(right)) { return answer === right || (isNaN(answer) && isNaN(right)); }
+    return isFinite(answer) && Math.abs(answer - right) <= TOLERANCE * Math.max(1, Math.abs(right));
+  }
+
+  function judge(question, text) {
+    var value = parseAnswer(text);
+    var right = Number(question.right);
+    if (isClose(value, right)) {
+      return {right: true, lines: [["right", "right: " + question.asked + " = " + question.shown]]};
+    }
+    var lines = [["wrong", "wrong: " + question.asked + " = " + question.shown + ", not " + text.trim()]];
+    for (var i = 0; i < question.mistakes.length; i++) {
+      if (isClose(value, Number(question.mistakes[i][0]))) {
+        lines.push(["mistake", "mistake: " + question.mistakes[i][1]]);
+        break;
+      }
+    }
+    return {right: false, lines: lines};
+  }
+
+  function showVerdicts(lines) {
+    verdicts.innerHTML = "";
+    lines.forEach(function (line) {
+      var item = document.createElement("li");
+      item.className = line[0];
+      item.textContent = line[1];
+      verdicts.appendChild(item);
+    });
+  }
+
+  function summary() {
+    var right = 0, asked = 0, missed = [], missedSteps = {};
+    Object.keys(results).sort(function (a, b) { return a - b; }).forEach(function (step) {
+      results[step].forEach(function (result) {
+        asked += 1;
+        if (result.right) { right += 1; return; }
+        if (!(result.op in missedSteps)) { missedSteps[result.op] = []; missed.push(result.op); }
+        var steps = missedSteps[result.op];
+        if (steps.indexOf(step) < 0) { steps.push(step); }
+      });
+    });
+    var text = "score: " + right + " of " + asked + " right";
+    if (missed.length) {
+      text += "; missed: " + missed.map(function (op) {
+        var steps = missedSteps[op];
+        return op + " at step" + (steps.length > 1 ? "s " : " ") + steps.join(", ");
+      }).join("; ");
+    }
+    return text;
+  }
+
+  function reveal(frame) {
+    frames.forEach(function (f) { f.hidden = f !== frame; f.classList.remove("quiz-pending"); });
+    sentence.textContent = frame.dataset.sentence;
+    values.innerHTML = frame.querySelector("ul.values").innerHTML;
+  }
+
+  function onFrame(i) {
+    index = i;
+    var frame = frames[i];
+    frames.forEach(function (f) { f.classList.remove("quiz-pending"); });
+    if (frame.dataset.phase !== "backward") { panel.hidden = true; return; }
+    var quiz = JSON.parse(frame.dataset.quiz);
+    var step = frame.dataset.step;
+    panel.hidden = false;
+    heading.textContent = quiz.heading;
+    quiz.questions.forEach(function (q, k) { labels[k].textContent = q.prompt; });
+    if (results[step]) {
+      showVerdicts([].concat.apply([], results[step].map(function (r) { return r.lines; })));
+      inputs.forEach(function (input) { input.disabled = true; });
+      check.disabled = true;
+      return;
+    }
+    // Not answered yet: show the graph as it was before this step, and no sentence.
+    var before = frames[i - 1];
+    frames.forEach(function (f) { f.hidden = f !== before; });
+    before.classList.add("quiz-pending");
+    sentence.textContent = "Predict, then check: " + quiz.heading;
+    values.innerHTML = before.querySelector("ul.values").innerHTML;
+    verdicts.innerHTML = "";
+    inputs.forEach(function (input) { input.value = ""; input.disabled = false; });
+    check.disabled = false;
+    inputs[0].focus();
+  }
+
+  check.addEventListener("click", function () {
+    var frame = frames[index];
+    var quiz = JSON.parse(frame.dataset.quiz);
+    var judged = [];
+    try {
+      quiz.questions.forEach(function (q, k) {
+        var result = judge(q, inputs[k].value);
+        result.op = q.op;
+        judged.push(result);
+      });
+    } catch (error) {
+      showVerdicts([["wrong", error.message + ": type a number or arithmetic such as 2*3"]]);
+      return;
+    }
+    results[frame.dataset.step] = judged;
+    score.textContent = summary();
+    onFrame(index);
+    reveal(frame);
+  });
+  inputs[0].addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { inputs[1].focus(); event.preventDefault(); }
+  });
+  inputs[1].addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { check.click(); event.preventDefault(); }
+  });
+  document.addEventListener("framechange", function (event) { onFrame(event.detail); });
+  score.textContent = "score: 0 of 0 right";
+  onFrame(Number(document.body.dataset.current || 0));
+})();
+"""
+
+
 _BACKWARD_INTRO = ("First the forward pass computes each value from its inputs; then the "
                    "backward pass sends gradients back along every edge: parent.grad += "
                    "upstream gradient × local derivative.")
 
 
-def _page(title, pictures, notes, intro=_BACKWARD_INTRO):
+def _page(title, pictures, notes, intro=_BACKWARD_INTRO, quiz=False):
     frames = "\n".join(_frame_html(i, picture) for i, picture in enumerate(pictures))
     first = pictures[0]
     glossary_html = "".join(f"<li>{html_text(line)}</li>" for line in notes)
@@ -372,7 +621,7 @@ def _page(title, pictures, notes, intro=_BACKWARD_INTRO):
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html_text(title)}</title>
-<style>{_STYLE}</style>
+<style>{_STYLE}{_QUIZ_STYLE if quiz else ""}</style>
 </head>
 <body>
 <header>
@@ -393,9 +642,11 @@ def _page(title, pictures, notes, intro=_BACKWARD_INTRO):
 {frames}
 </div>
 <p id="sentence" aria-live="polite">{html_text(first.sentence)}</p>
+{_QUIZ_PANEL if quiz else ""}
 <ul id="values" class="values" aria-label="values at this step"></ul>
 </main>
 <script>{_SCRIPT}</script>
+{f"<script>{_QUIZ_SCRIPT}</script>" if quiz else ""}
 </body>
 </html>
 """

@@ -105,8 +105,28 @@ def test_no_arguments_at_all(capsys):
 
 
 def test_functions_come_from_the_table():
-    assert list(FUNCTIONS) == ["exp", "log", "tanh", "sigmoid", "relu", "softplus", "step", "leaky_relu"]
+    assert list(FUNCTIONS) == ["exp", "log", "tanh", "sigmoid", "relu", "softplus", "step",
+                               "max", "min", "abs", "leaky_relu"]
     assert FUNCTIONS["leaky_relu"][1] == ("slope",)
+    assert (FUNCTIONS["max"].inputs, FUNCTIONS["abs"].inputs) == (2, 1)
+
+
+@pytest.mark.parametrize("expression, value, grads", [
+    ("max(a, b)", 3, (0.5, 0.5)),            # a tie: half each, as in PyTorch
+    ("min(a, 2*b) + abs(a - 4)", 4, (0, 0)),  # min routes to a (1); |a - 4| has slope -1 at a = 3
+    ("max(1, a) * min(b, 10)", 9, (3, 3)),
+])
+def test_max_min_and_abs_in_expressions(capsys, expression, value, grads):
+    status, out, _ = run(capsys, expression, "a=3", "b=3")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].endswith(f"= {value}   at a = 3, b = 3")
+    assert lines[1:3] == [f"df/da = {grads[0]:g}", f"df/db = {grads[1]:g}"]
+
+
+def test_max_takes_two_arguments(capsys):
+    status, _, err = run(capsys, "max(a)", "a=1")
+    assert status == 2 and "max takes 2 arguments, got 1: max(a)" in err
 
 
 # --- the flags ----------------------------------------------------------------------
@@ -121,7 +141,10 @@ def test_steps_prints_the_stepper_sentences(capsys):
     a, b, c = Value(5, "a"), Value(3, "b"), Value(2, "c")
     expected = Stepper((3 * (a + b * c)).named("J")).sentences()
     assert lines[start + 1:start + 6] == [f"{i}. {s}" for i, s in enumerate(expected, 1)]
-    assert "4. dJ/db += dJ/d(b·c) · ∂(b·c)/∂b = 3 × 2 = 6  ->  b.grad = 6" in lines
+    assert ("4. dJ/db += dJ/d(b·c) · ∂(b·c)/∂b = 3 × 2 = 6  ->  b.grad = 6  (the · gate swaps: "
+            "b gets the other input, c = 2, times the upstream gradient)") in lines
+    assert lines[start + 2].endswith("  (the + gate distributes: each input gets the upstream "
+                                     "gradient unchanged)")
 
 
 def test_tree(capsys):

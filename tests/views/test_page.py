@@ -151,7 +151,8 @@ def test_stepping_through_the_backward_pass_with_buttons_and_keys(browser, page)
     assert shown["counter"] == f"step {FORWARD + 2} of {TOTAL}"
     assert shown["phase"] == f"backward pass: edge 1 of {EDGES}"
     assert shown["frame"].get_attribute("data-edge") == "n5->n6"
-    assert shown["sentence"] == "dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3"
+    assert shown["sentence"] == ("dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3  (the · gate "
+                                 "swaps: v gets the other input, 3, times the upstream gradient)")
 
     press(browser, Keys.ARROW_RIGHT)
     click(browser, "next", 1)                       # backward step 3: u -> v
@@ -160,7 +161,8 @@ def test_stepping_through_the_backward_pass_with_buttons_and_keys(browser, page)
     assert shown["phase"] == f"backward pass: edge 3 of {EDGES}"
     assert frame.get_attribute("data-edge") == "n4->n5"
     assert (frame.get_attribute("data-parent"), frame.get_attribute("data-child")) == ("u", "v")
-    assert shown["sentence"] == "dJ/du += dJ/dv · ∂v/∂u = 3 × 1 = 3  ->  u.grad = 3"
+    assert shown["sentence"] == ("dJ/du += dJ/dv · ∂v/∂u = 3 × 1 = 3  ->  u.grad = 3  (the + gate "
+                                 "distributes: each input gets the upstream gradient unchanged)")
     # In the picture: that edge and its two ends, and nothing else, are highlighted.
     edge = frame.find_element(By.CSS_SELECTOR, "g.edge.highlight")
     assert edge.get_attribute("textContent").strip().startswith("n4:e->n5_op:w")
@@ -179,7 +181,8 @@ def test_stepping_through_the_backward_pass_with_buttons_and_keys(browser, page)
     press(browser, Keys.ARROW_LEFT)                 # back to step 2: v -> a
     shown = current(browser)
     assert shown["frame"].get_attribute("data-edge") == "n1->n5"
-    assert shown["sentence"] == "dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3"
+    assert shown["sentence"].startswith("dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3  "
+                                        "(the + gate distributes")
 
 
 def test_the_end_and_the_play_button(browser, page):
@@ -197,3 +200,76 @@ def test_the_end_and_the_play_button(browser, page):
     assert play.size["width"] == width              # the button keeps its width
     play.click()
     assert play.get_attribute("aria-pressed") == "false" and "Play" in play.text
+
+
+# --- predict, then reveal ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def quiz_page(tmp_path_factory):
+    J, _ = notes_graph()
+    return animate.write_html(J, tmp_path_factory.mktemp("quiz") / "J-quiz.html", quiz=True)
+
+
+def answer(driver, local, grad):
+    driver.find_element(By.ID, "answer-local").send_keys(local)
+    driver.find_element(By.ID, "answer-grad").send_keys(grad + Keys.ENTER)   # Enter checks
+    return [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#verdicts li")]
+
+
+def test_a_page_without_quiz_has_no_answer_boxes(page):
+    text = page.read_text(encoding="utf-8")
+    assert 'id="answer-local"' not in text and "data-quiz" not in text
+
+
+def test_the_quiz_page_embeds_the_record_s_answers(quiz_page):
+    text = quiz_page.read_text(encoding="utf-8")
+    assert text.count("data-quiz=") == EDGES
+    assert "eval(" not in text and "Function(" not in text       # answers are parsed, not run
+
+
+def test_a_learner_answers_the_quiz_on_the_page(browser, quiz_page):
+    browser.get(quiz_page.as_uri())
+    assert browser.find_element(By.ID, "quiz").get_attribute("hidden") == "true"   # forward pass
+    click(browser, "next", FORWARD + 1)                # the first backward step
+    shown = current(browser)
+    assert shown["counter"] == f"step {FORWARD + 2} of {TOTAL}"
+    # Before the answers: no sentence, the picture of the step before, arrows' derivatives hidden.
+    assert shown["sentence"] == "Predict, then check: step 1 of 5: the edge from v into J = 3·v"
+    visible = [f for f in browser.find_elements(By.CSS_SELECTOR, "section.frame")
+               if f.is_displayed()]
+    assert len(visible) == 1 and visible[0].get_attribute("data-phase") == "start"
+    assert "quiz-pending" in visible[0].get_attribute("class")
+    assert browser.find_element(By.ID, "quiz-label-local").text == "∂J/∂v = ?"
+    assert browser.find_element(By.ID, "quiz-label-grad").text == "v.grad after this step = ?"
+
+    assert answer(browser, "3", "1*3") == ["right: ∂J/∂v = 3", "right: v.grad = 3"]
+    assert current(browser)["sentence"].startswith("dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3")
+    visible = [f for f in browser.find_elements(By.CSS_SELECTOR, "section.frame")
+               if f.is_displayed()]
+    assert [f.get_attribute("data-step") for f in visible] == ["1"]
+    assert browser.find_element(By.ID, "score").text == "score: 2 of 2 right"
+
+    click(browser, "next")                             # step 2: a forgets the upstream gradient
+    assert answer(browser, "1", "1") == [
+        "right: ∂v/∂a = 1", "wrong: a.grad = 3, not 1",
+        "mistake: forgot to multiply by the upstream gradient, 3: a.grad += upstream gradient "
+        "× local derivative (step 2 shows the rule)"]
+    click(browser, "next")
+    assert answer(browser, "oops", "3") == [
+        "cannot read o: type a number or arithmetic such as 2*3"]     # nothing counted
+    assert browser.find_element(By.ID, "score").text == "score: 3 of 4 right; missed: + at step 2"
+    browser.find_element(By.ID, "answer-local").clear()
+    assert answer(browser, "1", "") == ["right: ∂v/∂u = 1", "right: u.grad = 3"]
+    click(browser, "next")                             # step 4: b·c's own value
+    assert answer(browser, "3", "9") == [
+        "wrong: ∂u/∂b = 2, not 3",
+        "mistake: for a product you used the input's own value; the · gate swaps: ∂u/∂b is the "
+        "other input, c = 2 (step 4 shows the rule)",
+        "wrong: b.grad = 6, not 9",
+        "mistake: for a product you used the input's own value; the · gate swaps: ∂u/∂b is the "
+        "other input, 2 (step 4 shows the rule)"]
+    assert browser.find_element(By.ID, "score").text == (
+        "score: 5 of 8 right; missed: + at step 2; · at step 4")
+    click(browser, "prev")                             # an answered step stays answered
+    assert browser.find_element(By.ID, "check").get_attribute("disabled") == "true"
+    assert current(browser)["sentence"].startswith("dJ/du += dJ/dv · ∂v/∂u")

@@ -14,13 +14,22 @@ from random_graphs import BUILDERS, build, graph_specs, same
 
 # The notes' order: the upstream gradient first, dJ/da = dJ/dv · ∂v/∂a.  The
 # constant 3 in 3·v is written into J's expression and is not a step.
+# Each sentence names its gate's pattern: mul swaps, add distributes.
+DISTRIBUTES = "  (the + gate distributes: each input gets the upstream gradient unchanged)"
 J_SENTENCES = [
-    "dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3",
-    "dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3",
-    "dJ/du += dJ/dv · ∂v/∂u = 3 × 1 = 3  ->  u.grad = 3",
-    "dJ/db += dJ/du · ∂u/∂b = 3 × 2 = 6  ->  b.grad = 6",
-    "dJ/dc += dJ/du · ∂u/∂c = 3 × 3 = 9  ->  c.grad = 9",
+    "dJ/dv += dJ/dJ · ∂J/∂v = 1 × 3 = 3  ->  v.grad = 3  "
+    "(the · gate swaps: v gets the other input, 3, times the upstream gradient)",
+    "dJ/da += dJ/dv · ∂v/∂a = 3 × 1 = 3  ->  a.grad = 3" + DISTRIBUTES,
+    "dJ/du += dJ/dv · ∂v/∂u = 3 × 1 = 3  ->  u.grad = 3" + DISTRIBUTES,
+    "dJ/db += dJ/du · ∂u/∂b = 3 × 2 = 6  ->  b.grad = 6  "
+    "(the · gate swaps: b gets the other input, c = 2, times the upstream gradient)",
+    "dJ/dc += dJ/du · ∂u/∂c = 3 × 3 = 9  ->  c.grad = 9  "
+    "(the · gate swaps: c gets the other input, b = 3, times the upstream gradient)",
 ]
+
+
+GATHERS = ("  (the + gate distributes: each input gets the upstream gradient unchanged; "
+           "{} gathers: its gradients add at the fork)")
 
 
 # --- sentences ---------------------------------------------------------------------
@@ -50,7 +59,8 @@ def test_unlabelled_nodes_are_named_by_what_they_compute_or_by_position():
     assert s.root_name == "tanh(x)·2"
     assert s.sentences() == [
         "d(tanh(x)·2)/dtanh(x) += d(tanh(x)·2)/d(tanh(x)·2) · ∂(tanh(x)·2)/∂tanh(x) "
-        "= 1 × 2 = 2  ->  tanh(x).grad = 2",
+        "= 1 × 2 = 2  ->  tanh(x).grad = 2  "
+        "(the · gate swaps: tanh(x) gets the other input, 2, times the upstream gradient)",
         "d(tanh(x)·2)/dx += d(tanh(x)·2)/dtanh(x) · ∂tanh(x)/∂x = 2 × 0.786447… = "
         "1.57289…  ->  x.grad = 1.57289…",
     ]
@@ -166,8 +176,11 @@ def test_a_times_a_accumulates_over_both_edges():
     a = Value(3.0, "a")
     s = Stepper((a * a).named("y"))
     assert s.sentences() == [
-        "dy/da += dy/dy · ∂y/∂a = 1 × 3 = 3  ->  a.grad = 3",
-        "dy/da += dy/dy · ∂y/∂a = 1 × 3 = 3  ->  a.grad = 3 + 3 = 6",
+        "dy/da += dy/dy · ∂y/∂a = 1 × 3 = 3  ->  a.grad = 3  "
+        "(the · gate swaps: a gets the other input, a = 3, times the upstream gradient)",
+        "dy/da += dy/dy · ∂y/∂a = 1 × 3 = 3  ->  a.grad = 3 + 3 = 6  "
+        "(the · gate swaps: a gets the other input, a = 3, times the upstream gradient; "
+        "a gathers: its gradients add at the fork)",
     ]
     s.next()
     assert a.grad == 3.0
@@ -181,10 +194,10 @@ def test_b_is_a_plus_a_and_c_is_b_plus_b():
     c = (b + b).named("c")
     s = Stepper(c)
     assert s.sentences() == [
-        "dc/db += dc/dc · ∂c/∂b = 1 × 1 = 1  ->  b.grad = 1",
-        "dc/db += dc/dc · ∂c/∂b = 1 × 1 = 1  ->  b.grad = 1 + 1 = 2",
-        "dc/da += dc/db · ∂b/∂a = 2 × 1 = 2  ->  a.grad = 2",
-        "dc/da += dc/db · ∂b/∂a = 2 × 1 = 2  ->  a.grad = 2 + 2 = 4",
+        "dc/db += dc/dc · ∂c/∂b = 1 × 1 = 1  ->  b.grad = 1" + DISTRIBUTES,
+        "dc/db += dc/dc · ∂c/∂b = 1 × 1 = 1  ->  b.grad = 1 + 1 = 2" + GATHERS.format("b"),
+        "dc/da += dc/db · ∂b/∂a = 2 × 1 = 2  ->  a.grad = 2" + DISTRIBUTES,
+        "dc/da += dc/db · ∂b/∂a = 2 × 1 = 2  ->  a.grad = 2 + 2 = 4" + GATHERS.format("a"),
     ]
     s.run()
     assert (a.grad, b.grad) == (4.0, 2.0)
@@ -196,13 +209,35 @@ def test_diamond():
     y = (x * a).named("y")      # dy/da = 2a + b = 9 along two paths
     s = Stepper(y)
     assert s.sentences() == [
-        "dy/dx += dy/dy · ∂y/∂x = 1 × 2 = 2  ->  x.grad = 2",
-        "dy/da += dy/dy · ∂y/∂a = 1 × 7 = 7  ->  a.grad = 7",
-        "dy/da += dy/dx · ∂x/∂a = 2 × 1 = 2  ->  a.grad = 7 + 2 = 9",
-        "dy/db += dy/dx · ∂x/∂b = 2 × 1 = 2  ->  b.grad = 2",
+        "dy/dx += dy/dy · ∂y/∂x = 1 × 2 = 2  ->  x.grad = 2  "
+        "(the · gate swaps: x gets the other input, a = 2, times the upstream gradient)",
+        "dy/da += dy/dy · ∂y/∂a = 1 × 7 = 7  ->  a.grad = 7  "
+        "(the · gate swaps: a gets the other input, x = 7, times the upstream gradient)",
+        "dy/da += dy/dx · ∂x/∂a = 2 × 1 = 2  ->  a.grad = 7 + 2 = 9" + GATHERS.format("a"),
+        "dy/db += dy/dx · ∂x/∂b = 2 × 1 = 2  ->  b.grad = 2" + DISTRIBUTES,
     ]
     s.run()
     assert (a.grad, b.grad, x.grad) == (9.0, 2.0, 2.0)
+
+
+@pytest.mark.parametrize("expression, clauses", [
+    (lambda a, b: a.max(b), ["(the max gate routes: it chose the other input, so a gets 0)",
+                             "(the max gate routes: it chose b, which gets the upstream gradient; "
+                             "the other input gets 0)"]),
+    (lambda a, b: a.min(b), ["(the min gate routes: it chose a, which gets the upstream gradient; "
+                             "the other input gets 0)",
+                             "(the min gate routes: it chose the other input, so b gets 0)"]),
+    (lambda a, b: a.max(a), ["(the max gate routes: a tie, so each input gets 0.5 of the upstream "
+                             "gradient)",
+                             "(the max gate routes: a tie, so each input gets 0.5 of the upstream "
+                             "gradient; a gathers: its gradients add at the fork)"]),
+    (lambda a, b: a - b, ["", ""]),          # no pattern: the row has no gate, and no fork
+])
+def test_max_and_min_route_and_the_clause_comes_from_the_row(expression, clauses):
+    a, b = Value(2.0, "a"), Value(5.0, "b")
+    s = Stepper(expression(a, b).named("y"))
+    assert [text.partition("  (")[2] and "(" + text.partition("  (")[2]
+            for text in s.sentences()] == clauses
 
 
 def test_earlier_backward_calls_do_not_show_doubled_gradients():

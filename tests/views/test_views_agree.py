@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from autograd import record, topological_order
 from autograd.views import draw, page
 from autograd.views.explain import chain_paths
-from autograd.views.stepper import Stepper
+from autograd.views.stepper import Stepper, gate_clause
 from autograd.views.text import format_number, node_names
 from autograd.views.tree import text_tree
 from random_graphs import build, graph_specs, same
@@ -83,7 +83,8 @@ def test_dot_tree_stepper_and_explain_show_one_pass_from_zero(spec):
     # The stepper: each sentence's result, and the grads at the end, set on the nodes.
     stepper = Stepper(root)
     for update, sentence in zip(stepper.steps, stepper.sentences()):
-        assert sentence.endswith(f"= {format_number(update.grad_after)}")
+        clause = gate_clause(update, stepper.names)      # the gate's pattern, if any, last
+        assert sentence.endswith(f"= {format_number(update.grad_after)}{clause}")
     stepper.run()
     assert all(same(node.grad, truth[node]) for node in shown(order))
 
