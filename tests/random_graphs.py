@@ -42,7 +42,6 @@ BINARY = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x 
           "min": lambda x, y: minimum(x, y)}
 NARY = {
     "sum": lambda xs: sum_values(xs),
-    "max": lambda xs: maximum(xs),
     "Σw·a+b": lambda xs: weighted_sum(xs[:len(xs) // 2], xs[len(xs) // 2:2 * (len(xs) // 2)],
                                       xs[-1]),
 }
