@@ -30,7 +30,7 @@ import re
 from . import draw
 from .canvas import GraphTooLargeError, largest_grad, render_svg
 from .stepper import sentence
-from .text import d, format_number, glossary, html_text, partial, printable
+from .text import d, format_number, glossary, html_text, in_derivative, partial, printable
 
 __all__ = ["write_html", "MAX_ANIMATED_NODES", "MAX_ANIMATED_EDGES"]
 
@@ -179,8 +179,9 @@ def _pictures(rec, names, frame, widths_seen, render):
 
     def grads(step, changed=None):
         now = rec.grads_at(step)
-        return [(names[n], f"{names[n]}.grad = {format_number(now[n])}" if rec.reached(n, step)
-                 else f"{names[n]}.grad: not computed yet", n is changed) for n in shown]
+        return [(names[n], f"{in_derivative(names[n])}.grad = {format_number(now[n])}"
+                 if rec.reached(n, step) else f"{in_derivative(names[n])}.grad: not computed yet",
+                 n is changed) for n in shown]
 
     # The start of the backward pass: d root/d root = 1.
     yield _Picture("start", _start_sentence(root_name), grads(0, rec.root), picture(step=0),

@@ -19,7 +19,7 @@ from autograd import record, topological_order
 from autograd.views import draw, page
 from autograd.views.explain import chain_paths
 from autograd.views.stepper import Stepper, gate_clause
-from autograd.views.text import format_number, node_names
+from autograd.views.text import format_number, in_derivative, node_names
 from autograd.views.tree import text_tree
 from random_graphs import build, graph_specs, same
 
@@ -110,12 +110,12 @@ def test_the_svg_and_the_page_show_one_pass_from_zero(spec, tmp_path_factory):
     # The last frame lists every gradient of the pass; each backward frame the one it changed.
     done = frames[-1][1]
     for node in shown(order):
-        expected = f"{names[node]}.grad = {format_number(truth[node])}"
+        expected = f"{in_derivative(names[node])}.grad = {format_number(truth[node])}"
         assert html.escape(expected) in done
     backward = [body for phase, body in frames if phase == "backward"]
     assert len(backward) == rec.n_steps
     for body, update in zip(backward, rec.steps):
         changed = re.search(r'<li data-node="[^"]*" class="changed">(.*?)</li>', body).group(1)
         assert changed == html.escape(
-            f"{names[update.parent]}.grad = {format_number(update.grad_after)}")
+            f"{in_derivative(names[update.parent])}.grad = {format_number(update.grad_after)}")
     assert unchanged(before, user_grads(order))
