@@ -20,6 +20,11 @@ Each row is an :class:`Op`:
   graph's own names: ``{out}`` is the output, ``{0}``, ``{1}`` the inputs in
   argument order and ``{in}`` the input an edge comes from, so the edge from
   b into u = b·c reads ∂u/∂b = c.
+* ``code`` (optional) is the same rules as Python expressions, for compiled
+  replay (``autograd.compile``) to write inline (``nan`` is bound to ``math.nan``); ``array_code`` the same over
+  NumPy arrays where the float expressions do not work elementwise;
+  ``torch_code`` the forward rule in PyTorch, for ``autograd.torch_bridge``.
+  A test checks every expression against the row's functions.
 * ``sympy`` is the forward rule written for SymPy, which the exact oracle
   test (``tests/test_oracle.py``) differentiates symbolically to check
   ``local_grads`` and the whole backward pass.
@@ -40,6 +45,7 @@ __all__ = [
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
     "RELU", "SOFTPLUS", "STEP", "MAX", "MIN", "ABS", "SUM", "WEIGHTED_SUM", "power_by",
     "leaky_relu_with", "relu_with", "log", "number_of", "GATES",
+    "expressions", "torch_template",
 ]
 
 
@@ -90,6 +96,23 @@ class Op(str):
         rule_of_slot: for an n-ary op whose inputs fall into groups
             (weights, inputs, bias), ``rule_of_slot(slot, n_inputs)``
             gives the template for that input.
+        code: ``code(args, out) -> (forward, local_grads)``, the forward rule
+            and one local derivative per input as Python expressions over
+            the names in ``args`` (the inputs) and ``out`` (the output), for
+            compiled replay to write inline; ``None``: the replay calls
+            ``forward`` and ``local_grads`` instead.  :func:`expressions`
+            makes one from templates.
+        array_code: the same, evaluated on NumPy arrays (one element per
+            sample, the module bound as ``np``), called as
+            ``array_code(args, out, varying)`` where ``varying`` holds the
+            names that are arrays (the others are numbers shared by every
+            sample); ``None``: ``code`` works on arrays as written (plain
+            arithmetic), or, without ``code``, the op has no NumPy form yet.
+        torch_code: ``torch_code(args) -> str``, the forward rule as a
+            PyTorch expression over scalar tensors named ``args`` (PyTorch
+            derives the local derivatives itself), for
+            ``autograd.torch_bridge.to_torch_code``.  :func:`torch_template`
+            makes one from a template.
         gate: the op's pattern in the backward pass, one of :data:`GATES`
             (``"distributes"``, ``"swaps"``, ``"routes"``), or ``None`` when
             it has none of them; step sentences and the quiz name it.
@@ -116,7 +139,8 @@ class Op(str):
     """
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
-                notation="call", symbol=None, rule_of_slot=None, gate=None, sympy=None):
+                notation="call", symbol=None, rule_of_slot=None, gate=None, code=None,
+                array_code=None, torch_code=None, sympy=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         if gate is not None and gate not in GATES:
@@ -130,6 +154,9 @@ class Op(str):
         op.notation = notation
         op.symbol = name if symbol is None else symbol
         op.rule_of_slot = rule_of_slot
+        op.code = code
+        op.array_code = array_code
+        op.torch_code = torch_code
         op.gate = gate
         op.sympy = sympy
         if arity is not None:
@@ -248,6 +275,38 @@ def log(x):
     return x.log() if hasattr(x, "log") else math.log(x)
 
 
+def expressions(forward, local_grads):
+    """A row's ``code`` from templates: ``{0}``, ``{1}``, ... name the inputs, ``{out}`` the output.
+
+    >>> code = expressions("{0} * {1}", ("{1}", "{0}"))
+    >>> code(["w", "a"], "z")
+    ('w * a', ('a', 'w'))
+    """
+    def code(args, out, varying=()):
+        return (forward.format(*args, out=out),
+                tuple(template.format(*args, out=out) for template in local_grads))
+    code.templates = (forward, tuple(local_grads))
+    return code
+
+
+def torch_template(template):
+    """A row's ``torch_code`` from a template over ``{0}``, ``{1}``, ...
+
+    >>> torch_template("torch.exp({0})")(["x"])
+    'torch.exp(x)'
+    """
+    def torch_code(args):
+        return template.format(*args)
+    return torch_code
+
+
+def _torch_stacked(reduction):
+    """``torch.stack([x1, x2, ...]).<reduction>()``: an n-ary op on scalar tensors."""
+    def torch_code(args):
+        return f"torch.stack([{', '.join(args)}]).{reduction}()"
+    return torch_code
+
+
 # --- the rules ------------------------------------------------------------------
 # Each rule sits right above the line that registers it.  "out" is the forward
 # result, reused where it makes the derivative cheaper (exp, tanh, sigmoid).
@@ -257,19 +316,23 @@ def _add(a, b): return a + b
 def _add_grads(a, b, out): return (1.0, 1.0)
 ADD = Op("+", _add, _add_grads, "{out} = {0} + {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = 1"), 2,
          notation="infix", symbol=" + ", gate="distributes",
+         code=expressions("{0} + {1}", ("1.0", "1.0")), torch_code=torch_template("{0} + {1}"),
          sympy=lambda sp, a, b: a + b)
 
 # out = a - b
 def _sub(a, b): return a - b
 def _sub_grads(a, b, out): return (1.0, -1.0)
 SUB = Op("-", _sub, _sub_grads, "{out} = {0} − {1}", ("∂{out}/∂{0} = 1", "∂{out}/∂{1} = −1"), 2,
-         notation="infix", symbol=" − ", sympy=lambda sp, a, b: a - b)
+         notation="infix", symbol=" − ", code=expressions("{0} - {1}", ("1.0", "-1.0")),
+         torch_code=torch_template("{0} - {1}"),
+         sympy=lambda sp, a, b: a - b)
 
 # out = a · b
 def _mul(a, b): return a * b
 def _mul_grads(a, b, out): return (b, a)
 MUL = Op("*", _mul, _mul_grads, "{out} = {0}·{1}", ("∂{out}/∂{0} = {1}", "∂{out}/∂{1} = {0}"), 2,
          notation="infix", symbol="·", gate="swaps",
+         code=expressions("{0} * {1}", ("{1}", "{0}")), torch_code=torch_template("{0} * {1}"),
          sympy=lambda sp, a, b: a * b)
 
 
@@ -281,13 +344,18 @@ def _div(a, b):
 def _div_grads(a, b, out): return (1.0 / b, -out / b)
 DIV = Op("/", _div, _div_grads, "{out} = {0}/{1}",
          ("∂{out}/∂{0} = 1/{1}", "∂{out}/∂{1} = −{0}/{1}²"), 2,
-         notation="infix", symbol="/", sympy=lambda sp, a, b: a / b)
+         notation="infix", symbol="/",
+         array_code=expressions("{0} / {1}", ("1.0 / {1}", "-{out} / {1}")),
+         torch_code=torch_template("{0} / {1}"),
+         sympy=lambda sp, a, b: a / b)
 
 # out = -a
 def _neg(a): return -a
 def _neg_grads(a, out): return (-1.0,)
 NEG = Op("neg", _neg, _neg_grads, "{out} = −{0}", ("∂{out}/∂{0} = −1",), 1,
-         notation="prefix", symbol="−", sympy=lambda sp, a: -a)
+         notation="prefix", symbol="−", code=expressions("-{0}", ("-1.0",)),
+         torch_code=torch_template("-{0}"),
+         sympy=lambda sp, a: -a)
 
 
 def _power(base, exponent):
@@ -339,6 +407,7 @@ def _pow_grads(x, y, out):
     return (d_base, d_exponent)
 POW = Op("**", _power, _pow_grads, "{out} = {0}^{1}",
          ("∂{out}/∂{0} = {1}·{0}^({1} − 1)", "∂{out}/∂{1} = {0}^{1}·ln {0}"), 2, notation="infix", symbol="^",
+         torch_code=torch_template("{0} ** {1}"),
          sympy=lambda sp, x, y: x ** y)
 
 
@@ -374,6 +443,8 @@ def power_by(n):
     return Op(f"**{shown}", forward, local_grads, f"{{out}} = {{0}}^{shown}",
               (f"∂{{out}}/∂{{0}} = {shown}·{{0}}^{_exact(n - 1)}",), 1,
               notation="power", symbol=f"^{shown}",
+              array_code=expressions(f"{{0}} ** {n!r}", (f"{n!r} * {{0}} ** {n - 1!r}",)),
+              torch_code=torch_template(f"{{0}} ** {n!r}"),
               # sp.Rational(n) is exactly the float n: 2.0 stays the integer 2.
               sympy=lambda sp, x: x ** sp.Rational(n))
 
@@ -391,6 +462,8 @@ def _exp(x):
         raise OverflowError("e**x is too large for a float (x > 709.78)")
 def _exp_grads(x, out): return (out,)
 EXP = Op("exp", _exp, _exp_grads, "{out} = e^{0}", ("∂{out}/∂{0} = e^{0}",), 1,
+         array_code=expressions("np.exp({0})", ("{out}",)),
+         torch_code=torch_template("torch.exp({0})"),
          sympy=lambda sp, x: sp.exp(x))
 
 
@@ -401,12 +474,16 @@ def _log(x):
     return math.log(x)
 def _log_grads(x, out): return (1.0 / x,)
 LOG = Op("log", _log, _log_grads, "{out} = ln {0}", ("∂{out}/∂{0} = 1/{0}",), 1,
+         array_code=expressions("np.log({0})", ("1.0 / {0}",)),
+         torch_code=torch_template("torch.log({0})"),
          sympy=lambda sp, x: sp.log(x))
 
 # out = tanh x; the notes' g'(z) = 1 - tanh²(z)
 def _tanh(x): return math.tanh(x)
 def _tanh_grads(x, out): return (1.0 - out * out,)
 TANH = Op("tanh", _tanh, _tanh_grads, "{out} = tanh {0}", ("∂{out}/∂{0} = 1 − tanh²({0})",), 1,
+          array_code=expressions("np.tanh({0})", ("1.0 - {out} * {out}",)),
+          torch_code=torch_template("torch.tanh({0})"),
           sympy=lambda sp, x: sp.tanh(x))
 
 
@@ -420,6 +497,9 @@ def _sigmoid(x):
 def _sigmoid_grads(x, out): return (out * (1.0 - out),)
 SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "{out} = σ({0}) = 1/(1 + e^−{0})",
              ("∂{out}/∂{0} = σ({0})·(1 − σ({0}))",), 1,
+             # e^-x may overflow to inf for x < -709 (NumPy warns): 1/(1 + inf) is still 0.
+             array_code=expressions("1.0 / (1.0 + np.exp(-{0}))", ("{out} * (1.0 - {out})",)),
+             torch_code=torch_template("torch.sigmoid({0})"),
              sympy=lambda sp, x: 1 / (1 + sp.exp(-x)))
 
 
@@ -441,6 +521,13 @@ def _relu_grads(x, out):
     return (0.0,) if x <= 0 else (math.nan,)
 RELU = Op("relu", _relu, _relu_grads, "{out} = max(0, {0})",
           ("∂{out}/∂{0} = 1 if {0} > 0 else 0",), 1,
+          # The same three branches as the functions: above 0, at or below 0, nan.
+          code=expressions("({0} if {0} > 0 else 0.0 if {0} <= 0 else {0})",
+                           ("(1.0 if {0} > 0 else 0.0 if {0} <= 0 else nan)",)),
+          array_code=expressions("np.where({0} > 0, {0}, np.where({0} <= 0, 0.0, {0}))",
+                                 ("np.where({0} > 0, 1.0, np.where({0} <= 0, 0.0, np.nan))",)),
+          # torch.relu's derivative at 0 is 0 too
+          torch_code=torch_template("torch.relu({0})"),
           sympy=lambda sp, x: sp.Piecewise((x, x > 0), (0, True)))
 
 
@@ -473,10 +560,10 @@ def relu_with(grad_at_zero):
         return (1.0 if x > 0 else grad_at_zero if x == 0 else 0.0,)
 
     shown = _exact(grad_at_zero)
-    # For SymPy, the branch at exactly 0 is grad_at_zero·x: its value there is
-    # max(0, 0) = 0 and its derivative is the chosen subgradient.
     return Op("relu", _relu, local_grads, "{out} = max(0, {0})",
               (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0, {shown} at {{0}} = 0, else 0",), 1,
+              # For SymPy, the branch at exactly 0 is grad_at_zero·x: its value there is
+              # max(0, 0) = 0 and its derivative is the chosen subgradient.
               sympy=lambda sp, x: sp.Piecewise((x, x > 0), (0, x < 0),
                                                (sp.Rational(grad_at_zero) * x, True)))
 
@@ -488,6 +575,9 @@ def _softplus(x): return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 def _softplus_grads(x, out): return (x.sigmoid() if hasattr(x, "sigmoid") else _sigmoid(x),)
 SOFTPLUS = Op("softplus", _softplus, _softplus_grads, "{out} = ln(1 + e^{0})",
               ("∂{out}/∂{0} = σ({0}) = 1/(1 + e^−{0})",), 1,
+              # ln(e^x + e^0), stable, with the derivative σ(x) (torch's softplus
+              # turns linear above x = 20, which differs by up to 2e-9)
+              torch_code=torch_template("torch.logaddexp({0}, torch.zeros_like({0}))"),
               sympy=lambda sp, x: sp.log(1 + sp.exp(x)))
 
 
@@ -499,6 +589,8 @@ def _step(x): return 1.0 if x > 0 else 0.0
 def _step_grads(x, out): return (0.0,)
 STEP = Op("step", _step, _step_grads, "{out} = 1 if {0} > 0 else 0",
           ("∂{out}/∂{0} = 0 (for every {0} ≠ 0; undefined at 0, taken as 0)",), 1,
+          # + 0·x keeps the step in PyTorch's graph, with the derivative 0
+          torch_code=torch_template("({0} > 0).to({0}.dtype) + 0.0 * {0}"),
           sympy=lambda sp, x: sp.Piecewise((1, x > 0), (0, True)))
 
 
@@ -530,6 +622,10 @@ MAX = Op("max", _max, _max_grads, "{out} = max({0}, {1})",
          ("∂{out}/∂{0} = 1 if {0} > {1}, 0 if {0} < {1}, ½ at a tie",
           "∂{out}/∂{1} = 1 if {1} > {0}, 0 if {1} < {0}, ½ at a tie"), 2,
          notation="call", symbol="max", gate="routes",
+         array_code=expressions("np.maximum({0}, {1})", (
+             "np.where({0} > {1}, 1.0, np.where({0} < {1}, 0.0, np.where({0} == {1}, 0.5, np.nan)))",
+             "np.where({1} > {0}, 1.0, np.where({1} < {0}, 0.0, np.where({0} == {1}, 0.5, np.nan)))")),
+         torch_code=torch_template("torch.maximum({0}, {1})"),
          # For SymPy the tie is its own branch, (a + b)/2: equal to both there, slope ½ each.
          sympy=lambda sp, a, b: sp.Piecewise((a, a > b), (b, a < b), ((a + b) / 2, True)))
 
@@ -545,6 +641,10 @@ MIN = Op("min", _min, _min_grads, "{out} = min({0}, {1})",
          ("∂{out}/∂{0} = 1 if {0} < {1}, 0 if {0} > {1}, ½ at a tie",
           "∂{out}/∂{1} = 1 if {1} < {0}, 0 if {1} > {0}, ½ at a tie"), 2,
          notation="call", symbol="min", gate="routes",
+         array_code=expressions("np.minimum({0}, {1})", (
+             "np.where({0} < {1}, 1.0, np.where({0} > {1}, 0.0, np.where({0} == {1}, 0.5, np.nan)))",
+             "np.where({1} < {0}, 1.0, np.where({1} > {0}, 0.0, np.where({0} == {1}, 0.5, np.nan)))")),
+         torch_code=torch_template("torch.minimum({0}, {1})"),
          sympy=lambda sp, a, b: sp.Piecewise((a, a < b), (b, a > b), ((a + b) / 2, True)))
 
 
@@ -560,6 +660,8 @@ def _abs_grads(x, out):
     return (-1.0,) if x < 0 else (math.nan,)
 ABS = Op("abs", _abs, _abs_grads, "{out} = |{0}|", ("∂{out}/∂{0} = sign({0}) (0 at {0} = 0)",), 1,
          notation="call", symbol="abs",
+         array_code=expressions("np.abs({0})", ("np.sign({0})",)),
+         torch_code=torch_template("torch.abs({0})"),
          sympy=lambda sp, x: sp.Piecewise((x, x > 0), (-x, x < 0), (0, True)))
 
 
@@ -587,6 +689,13 @@ def leaky_relu_with(slope):
     shown = _exact(slope)
     return Op("leaky_relu", forward, local_grads, f"{{out}} = {{0}} if {{0}} > 0 else {shown}·{{0}}",
               (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0 else {shown}",), 1,
+              code=expressions(f"({{0}} if {{0}} > 0 else {slope!r} * {{0}})",
+                               (f"(1.0 if {{0}} > 0 else {slope!r} if {{0}} <= 0 else nan)",)),
+              array_code=expressions(f"np.where({{0}} > 0, {{0}}, {slope!r} * {{0}})",
+                                     (f"np.where({{0}} > 0, 1.0, np.where({{0}} <= 0, "
+                                      f"{slope!r}, np.nan))",)),
+              # PyTorch's derivative at 0 is the slope too
+              torch_code=torch_template(f"torch.nn.functional.leaky_relu({{0}}, {slope!r})"),
               sympy=lambda sp, x: sp.Piecewise((x, x > 0), (sp.Rational(slope) * x, True)))
 
 
@@ -600,8 +709,11 @@ def _sum(*xs):
     except (OverflowError, ValueError):
         return functools.reduce(operator.add, xs)
 def _sum_grads(*xs_and_out): return (1.0,) * (len(xs_and_out) - 1)
+def _sum_array_code(args, out, varying=()):
+    # On arrays, left to right: fsum works on floats only (it rounds once, this n - 1 times).
+    return " + ".join(args), ("1.0",) * len(args)
 SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1",), None, symbol="Σ",
-         gate="distributes",
+         gate="distributes", array_code=_sum_array_code, torch_code=_torch_stacked("sum"),
          sympy=lambda sp, *xs: sp.Add(*xs))
 
 
@@ -628,9 +740,32 @@ def _weighted_sum_rule(slot, n_inputs):
     if slot < 2 * n:
         return f"∂{{out}}/∂{{in}} = {{{slot - n}}}"      # ∂z/∂a_i = w_i
     return "∂{out}/∂{in} = 1"                           # ∂z/∂b = 1
+def _weighted_sum_code(args, out, varying=()):
+    # b + w_1·a_1 + w_2·a_2 + ...: added left to right from the bias, as _weighted_sum adds.
+    n = (len(args) - 1) // 2
+    weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
+    forward = " + ".join([bias] + [f"{w}*{a}" for w, a in zip(weights, inputs)])
+    return forward, (*inputs, *weights, "1.0")
+def _weighted_sum_array_code(args, out, varying=()):
+    # Over a batch: where the weights are numbers and the inputs arrays (or the
+    # other way round), the sum is one dot product; otherwise term by term.
+    n = (len(args) - 1) // 2
+    weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
+    forward, local_grads = _weighted_sum_code(args, out)
+    if n > 1 and not set(weights) & set(varying) and set(inputs) <= set(varying):
+        forward = f"np.dot(({', '.join(weights)},), ({', '.join(inputs)},)) + {bias}"
+    elif n > 1 and set(weights) <= set(varying) and not set(inputs) & set(varying):
+        forward = f"np.dot(({', '.join(inputs)},), ({', '.join(weights)},)) + {bias}"
+    return forward, local_grads
+def _weighted_sum_torch_code(args):
+    n = (len(args) - 1) // 2
+    weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
+    return (f"torch.dot(torch.stack([{', '.join(weights)}]), "
+            f"torch.stack([{', '.join(inputs)}])) + {bias}")
 WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i w_i·a_i + b",
                   ("∂{out}/∂w_i = a_i", "∂{out}/∂a_i = w_i", "∂{out}/∂b = 1"), None,
-                  rule_of_slot=_weighted_sum_rule,
+                  rule_of_slot=_weighted_sum_rule, code=_weighted_sum_code,
+                  array_code=_weighted_sum_array_code, torch_code=_weighted_sum_torch_code,
                   # The forward rule is plain arithmetic: it works on SymPy expressions as written.
                   sympy=lambda sp, *parts: _weighted_sum(*parts))
 

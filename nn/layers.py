@@ -272,6 +272,37 @@ class MLP(Module):
         """Return every layer's parameters, layer by layer."""
         return [p for layer in self.layers for p in layer.parameters()]
 
+    def to_torch(self):
+        """The same network as a ``torch.nn.Sequential`` (float64, the same weights).
+
+        Its outputs and gradients equal this MLP's.  Needs PyTorch (the
+        ``torch`` extra), imported only here; see ``autograd.torch_bridge``.
+
+        Returns:
+            torch.nn.Sequential of Linear layers and activation modules.
+
+        Raises:
+            ModuleNotFoundError: without PyTorch.
+        """
+        from autograd.torch_bridge import mlp_to_torch
+        return mlp_to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module):
+        """An MLP with the weights of a ``torch.nn.Sequential`` of Linear layers and activations.
+
+        See ``autograd.torch_bridge.mlp_from_torch`` for what it accepts.
+
+        Returns:
+            MLP.
+
+        Raises:
+            ValueError: for a module an MLP cannot hold.
+            ModuleNotFoundError: without PyTorch.
+        """
+        from autograd.torch_bridge import mlp_from_torch
+        return mlp_from_torch(module)
+
     def __repr__(self):
         return (f"MLP({self.n_inputs}, {self.layer_sizes}, activation={self.activation!r}, "
                 f"output_activation={self.output_activation!r})")

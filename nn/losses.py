@@ -9,7 +9,7 @@ import math
 import numbers
 import operator
 
-from autograd import Value, sum_values
+from autograd import Value, maximum, sum_values
 
 from .arguments import shown
 
@@ -192,18 +192,34 @@ def _class_index(target):
 
 
 def _cross_entropy_one(logits, target):
+    logits = [z if isinstance(z, Value) else Value(z) for z in logits]
+    if isinstance(target, (list, tuple)):
+        # Class probabilities p (one-hot, or soft labels): log Σ e^z_j - Σ_j p_j·z_j.
+        # With a one-hot p this is the same number as the index form; a compiled
+        # replay takes p as data, so one program serves every class.
+        if len(target) != len(logits):
+            raise ValueError(f"cross_entropy: {len(target)} class probabilities for "
+                             f"{len(logits)} logits")
+        return _log_sum_exp(logits) - sum_values([z * p for z, p in zip(logits, target)])
     index = _class_index(target)
     if index is None:
-        raise TypeError(f"cross_entropy: target class {shown(target)} is not an int class index")
+        raise TypeError(f"cross_entropy: target class {shown(target)} is not an int class index "
+                        "or a list of class probabilities")
     if not 0 <= index < len(logits):
         raise ValueError(f"cross_entropy: target class {index!r} is not an index "
                          f"into {len(logits)} logits")
-    target = index
-    logits = [z if isinstance(z, Value) else Value(z) for z in logits]
+    return _log_sum_exp(logits) - logits[index]
+
+
+def _log_sum_exp(logits):
     # log Σ e^z_j = m + log Σ e^(z_j - m) with m the largest logit: no overflow at 1000.
-    largest = max(z.data for z in logits)
-    log_sum_exp = sum_values([(z - largest).exp() for z in logits]).log() + largest
-    return log_sum_exp - logits[target]
+    # m is a node of the graph (max, one input at a time), not a number read
+    # off the logits, so a compiled replay recomputes it for each sample.  Its
+    # gradient paths cancel: d/dm of the right-hand side is 1 - Σ softmax_j = 0.
+    largest = logits[0]
+    for z in logits[1:]:
+        largest = maximum(largest, z)
+    return sum_values([(z - largest).exp() for z in logits]).log() + largest
 
 
 def cross_entropy(logits, targets):
@@ -212,10 +228,14 @@ def cross_entropy(logits, targets):
     Per sample: -ln softmax(z)_y = log Σ_j e^(z_j) - z_y, computed with the
     largest logit subtracted inside the exponentials, so logits of 1000 are fine.
 
+    Like PyTorch's, a target may also be given as class probabilities (a list
+    of numbers or Values summing to 1, e.g. one-hot): -Σ_j p_j ln softmax(z)_j.
+
     Args:
         logits: a list of Values (one sample) or a list of such lists (a batch).
-        targets: an int class index (one sample) or a list of them (a batch);
-            numpy integers, as scikit-learn's datasets give, are accepted.
+        targets: for one sample, an int class index or a list of class
+            probabilities; for a batch, a list of those.  numpy integers, as
+            scikit-learn's datasets give, are accepted.
 
     Returns:
         Value: the loss, averaged over the batch.
@@ -229,9 +249,12 @@ def cross_entropy(logits, targets):
     0.0
     >>> round(cross_entropy([[Value(0.0), Value(0.0)]], [1]).data, 6)   # ln 2
     0.693147
+    >>> round(cross_entropy([Value(1000.0), Value(0.0)], [1.0, 0.0]).data, 6)   # one-hot
+    0.0
     """
-    if _class_index(targets) is not None:
-        return _cross_entropy_one(list(logits), targets)
+    logits = list(logits)
+    if _class_index(targets) is not None or (logits and not isinstance(logits[0], (list, tuple))):
+        return _cross_entropy_one(logits, targets)      # one sample
     if isinstance(targets, (str, bytes)) or not hasattr(targets, "__iter__"):
         raise TypeError(f"cross_entropy: targets must be a class index (int) or a list of "
                         f"them, got {shown(targets)}")

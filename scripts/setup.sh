@@ -4,7 +4,7 @@
 # virtual environment in .venv with chainrule and its extras.
 #
 #   bash scripts/setup.sh demos   # to run the demos
-#   bash scripts/setup.sh test    # to run the demos, the benchmark and the test suite
+#   bash scripts/setup.sh test    # to run the demos, the benchmark and the test suite (with PyTorch)
 #
 # Works as root (CI) and as a normal user with sudo; apt-get runs only for
 # what is missing.
@@ -30,6 +30,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-if [ "$what" = test ]; then extras="demos,test,bench"; else extras="demos"; fi
+# torch: the PyTorch bridge's tests (torch==2.13.0, a CPU build)
+if [ "$what" = test ]; then extras="demos,test,bench,torch"; else extras="demos"; fi
 .venv/bin/python -m pip install -q -e ".[$extras]"
 echo "setup: ready (.venv with chainrule[$extras])"

@@ -12,7 +12,8 @@ import sys
 import pytest
 
 from demos import benchmark
-from demos.benchmark import (CHAINRULE, MICROGRAD, TORCH, EngineRun, NotTheSameWork, Sizes,
+from demos.benchmark import (CHAINRULE, CHAINRULE_NUMPY, CHAINRULE_OPS, CHAINRULE_REPLAY,
+                             MICROGRAD, TORCH, EngineRun, NotTheSameWork, Sizes,
                              format_report, machine_description, run_benchmark)
 
 TINY = Sizes(moons_points=10, moons_steps=2, chain_depth=2_000, micrograd_chain_depth=3_000,
@@ -41,16 +42,61 @@ def test_all_four_workloads_run_on_both_engines(report):
     assert [w.number for w in report.workloads] == [1, 2, 3, 4]
     for workload in report.workloads:
         engines = [run.engine for run in workload.runs]
-        assert engines == [CHAINRULE, MICROGRAD]
+        assert engines[0] == CHAINRULE and MICROGRAD in engines
+    _, runs = _runs(report, 1)
+    assert CHAINRULE_OPS in runs
 
 
 def test_the_engines_did_the_same_work(report):
     for number in (1, 3, 4):
         workload, runs = _runs(report, number)
         assert workload.agreement <= 1e-9
-        assert len(runs[CHAINRULE].losses) == len(runs[MICROGRAD].losses) > 0
-        for ours, theirs in zip(runs[CHAINRULE].losses, runs[MICROGRAD].losses):
-            assert ours == pytest.approx(theirs, abs=1e-9)
+        for engine, run in runs.items():
+            assert len(run.losses) == len(runs[MICROGRAD].losses) > 0, engine
+            for ours, theirs in zip(run.losses, runs[MICROGRAD].losses):
+                assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+def test_every_run_is_timed_with_the_collector_on_and_off(report):
+    for workload in report.workloads:
+        for run in workload.runs:
+            assert len(run.seconds_off) == len(run.seconds)
+            assert all(seconds > 0 for seconds in run.seconds_off)
+
+
+def test_collector_is_switched_for_the_block_and_restored():
+    assert gc.isenabled()
+    with benchmark.collector(False):
+        assert not gc.isenabled()
+        with benchmark.collector(True):
+            assert gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(KeyError):
+            with benchmark.collector(True):
+                assert gc.isenabled()
+                raise KeyError("an error inside the block")
+        assert not gc.isenabled()                 # restored to off, as it was
+    finally:
+        gc.enable()
+
+
+def test_compiled_replays_run_on_moons_and_digits_and_say_their_compile_time(report):
+    for number in (1, 4):
+        _, runs = _runs(report, number)
+        for engine in (CHAINRULE_REPLAY, CHAINRULE_NUMPY):
+            assert runs[engine].seconds and runs[engine].seconds_off
+            assert 0 < runs[engine].compile_seconds
+            assert "compiled once in" in runs[engine].note
+    assert "- record and compile under 0.5 s: " in format_report(report)
+
+
+def test_op_by_op_graph_is_micrographs_node_for_node(report):
+    _, runs = _runs(report, 1)
+    assert runs[CHAINRULE_OPS].nodes == runs[MICROGRAD].nodes
+    assert runs[CHAINRULE].nodes * 5 < runs[CHAINRULE_OPS].nodes
 
 
 def test_moons_losses_are_the_demo_losses(report):
@@ -123,23 +169,25 @@ def test_table_format(report):
     text = format_report(report)
     lines = text.splitlines()
     assert lines[0].startswith(f"**Machine:** {machine_description()}")
-    header = "| workload | engine | time | chainrule is | nodes per graph | nodes/s | " \
-             "bytes per node | graph memory |"
+    header = "| workload | engine | time, collector on | × micrograd | time, collector off " \
+             "| × micrograd | nodes per graph | nodes/s (off) | bytes per node | graph memory |"
     start = lines.index(header)
     rows = []
     for line in lines[start + 2:]:
         if not line.startswith("|"):
             break
         rows.append(line)
-    assert len(rows) == 8                                   # four workloads × two engines
+    engines = [row.split(" | ")[1] for row in rows]
+    assert len(rows) == sum(len(w.runs) for w in report.workloads)
     for row in rows:
         cells = row.split(" | ")
-        assert len(cells) == 8
+        assert len(cells) == 10
     assert rows[0].startswith("| 1. two-moons training step (10 points, MLP 2-16-16-1, 2 steps) "
                               "| chainrule |")
-    assert re.search(r"\| micrograd 0\.1\.0 \| [\d.]+ m?s per step \| \*\*[\d.]+× faster\*\* \|",
-                     rows[1])
-    assert "| micrograd 0.1.0 | RecursionError at depth 3,000" in rows[3]
+    ops_row = rows[engines.index(CHAINRULE_OPS)]
+    assert re.search(r"\| [\d.]+ m?s per step \| \*\*[\d.]+×\*\* \| [\d.]+ m?s per step "
+                     r"\| \*\*[\d.]+×\*\* \|", ops_row)
+    assert "| micrograd 0.1.0 | RecursionError at depth 3,000" in "\n".join(rows)
     assert "Same work: the engines' losses agree to within 1e-9" in text
     assert "micrograd 0.1.0: run with Python's recursion limit raised to 1,900" in text
     assert "no exp or log in micrograd 0.1.0" in text
@@ -150,10 +198,11 @@ def test_table_has_the_phase_and_no_grad_tables_and_the_targets(report):
     assert "| workload | build | backward() | backward ÷ build |" in text
     assert "| forward pass | recording a graph | under no_grad() | no_grad() is |" in text
     targets = text.split("Targets:")[1].strip().splitlines()
-    assert len(targets) == 4
-    assert targets[0].startswith("- two-moons step at least 15× faster than micrograd: ")
-    assert all(re.search(r"\((NOT )?met\)", t) for t in targets)
-    assert re.search(r"on the digits network: [\d.]+×$", targets[3])
+    assert targets[0].startswith("- two-moons step, each engine's own MLP, at least 10× "
+                                 "micrograd, collector off: ")
+    assert targets[1].startswith("- two-moons step, micrograd's graph op by op, at least 2×")
+    assert all(re.search(r"\((NOT )?met[;)]", t) for t in targets)
+    assert re.search(r"on the digits network: [\d.]+×$", targets[-1])
 
 
 def test_machine_description_names_cores_and_python():
@@ -164,8 +213,8 @@ def test_machine_description_names_cores_and_python():
 # --- the same-work proof refuses different numbers -----------------------------------------
 
 def test_different_losses_are_refused():
-    runs = [EngineRun(CHAINRULE, [1.0], 1, 100.0, 100, [0.5, 0.25], [0.5], [0.5], ""),
-            EngineRun(MICROGRAD, [2.0], 1, 100.0, 100, [0.5, 0.25 + 2e-9], [], [], "")]
+    runs = [EngineRun(CHAINRULE, [1.0], 1, 100.0, 100, [0.5, 0.25], [0.5], [0.5], "", [1.0]),
+            EngineRun(MICROGRAD, [2.0], 1, 100.0, 100, [0.5, 0.25 + 2e-9], [], [], "", [2.0])]
     with pytest.raises(NotTheSameWork, match="differ from chainrule's by 2e-09"):
         benchmark._check_same_work("test", runs)
     runs[1] = runs[1]._replace(losses=[0.5, 0.25 + 1e-12])

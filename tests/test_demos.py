@@ -192,6 +192,23 @@ def test_digits_quick_run_is_reproducible():
     assert first.n_train == 96 and first.n_test == 450
 
 
+def test_digits_replay_trains_to_the_same_numbers_as_eager():
+    eager = digits.train_digits(epochs=2, train_limit=160, progress=False, log=None)
+    replayed = digits.train_digits(epochs=2, train_limit=160, progress=False, log=None,
+                                   replay=True)
+    assert replayed.epoch_losses == pytest.approx(eager.epoch_losses, abs=1e-12)
+    assert replayed.test_accuracy == eager.test_accuracy
+    for ours, theirs in zip(replayed.model.parameters(), eager.model.parameters()):
+        assert ours.data == pytest.approx(theirs.data, abs=1e-12)
+
+
+def test_digits_command_line_takes_replay(capsys):
+    digits.main(["--quick", "--replay"])
+    output = capsys.readouterr().out
+    assert "recorded once and replayed as generated Python" in output
+    assert "test accuracy:" in output
+
+
 # The one full training run of the suite: 8 epochs on all 1,347 training
 # images, about 20-35 s on two cores.  Time is reported by the demo, not asserted.
 def test_digits_full_training_reaches_93_percent():

@@ -311,3 +311,19 @@ def test_softplus_and_step_by_name():
     assert out.data == 1.0 and neuron.w[0].grad == 0.0 and neuron.b.grad == 0.0
     soft = nn.Neuron(1, activation="softplus")
     assert soft([0.0]).data == pytest.approx(0.6931471805599453)
+
+
+def test_cross_entropy_with_one_hot_probabilities_equals_the_index_form():
+    def loss_and_grads(target):
+        logits = [Value(0.3), Value(-1.2), Value(2.0)]
+        loss = cross_entropy(logits, target)
+        loss.backward()
+        return loss.data, [z.grad for z in logits]
+
+    by_index, by_one_hot = loss_and_grads(1), loss_and_grads([0.0, 1.0, 0.0])
+    assert by_one_hot[0] == pytest.approx(by_index[0], abs=1e-15)
+    assert by_one_hot[1] == pytest.approx(by_index[1], abs=1e-15)
+    soft, _ = loss_and_grads([0.5, 0.5, 0.0])
+    assert soft == pytest.approx((loss_and_grads(0)[0] + by_index[0]) / 2, abs=1e-12)
+    with pytest.raises(ValueError, match="2 class probabilities for 3 logits"):
+        cross_entropy([Value(0.0)] * 3, [0.5, 0.5])

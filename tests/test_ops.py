@@ -390,3 +390,56 @@ def test_max_min_and_abs_pass_nan_on():
     nan = float("nan")
     for out in (maximum(Value(nan), 1.0), minimum(1.0, Value(nan)), abs(Value(nan))):
         assert math.isnan(out.data) and all(math.isnan(g) for g in out.local_grads)
+
+
+# --- the rows' code: the same rules as expressions, checked against the functions ----------
+
+def _rows_with_code():
+    rows = list(OPS.values()) + [ops.power_by(2.0), ops.power_by(-1.0), ops.power_by(0.5),
+                                 ops.leaky_relu_with(0.1)]
+    return [row for row in rows if row.code is not None or row.array_code is not None]
+
+
+SAMPLE_INPUTS = [-1.7, -0.4, 0.3, 0.9, 1.6, 2.2, 0.3]
+
+
+@pytest.mark.parametrize("row", [ops.RELU, ops.leaky_relu_with(0.1)], ids=str)
+def test_code_expressions_keep_nan_in_nan_out(row):
+    np = pytest.importorskip("numpy")
+    for code, env in ((row.code, {"nan": math.nan, "x": math.nan}),
+                      (row.array_code, {"np": np, "x": np.array([math.nan, -1.0])})):
+        forward, (local_grad,) = code(["x"], "out")
+        assert np.isnan(eval(forward, env)).any() and np.isnan(eval(local_grad, env)).any()
+
+
+def _inputs_for(row, n_inputs):
+    xs = [abs(x) + 0.1 if row in (ops.LOG,) or str(row).startswith("**") else x
+          for x in SAMPLE_INPUTS[:n_inputs]]
+    if row is ops.DIV:
+        xs[1] = 0.8
+    return xs
+
+
+@pytest.mark.parametrize("row", _rows_with_code(), ids=str)
+def test_code_expressions_compute_what_the_functions_compute(row):
+    np = pytest.importorskip("numpy")
+    n_inputs = row.arity if row.arity is not None else 5
+    xs = _inputs_for(row, n_inputs)
+    out = row.forward(*xs)
+    expected_grads = row.local_grads(*xs, out)
+    names = [f"x{i}" for i in range(n_inputs)]
+    for code, scope in ((row.code, {}), (row.array_code or row.code, {"np": np})):
+        if code is None:
+            continue
+        forward, local_grads = code(names, "out")
+        arrays = scope == {"np": np}
+        env = dict(scope, **{name: (np.array([x, x]) if arrays else x)
+                             for name, x in zip(names, xs)})
+        env["nan"] = math.nan
+        computed = eval(forward, env)
+        env["out"] = computed
+        assert np.allclose(computed, out, rtol=1e-15, atol=0), (row, forward)
+        assert len(local_grads) == n_inputs
+        for expression, expected in zip(local_grads, expected_grads):
+            assert np.allclose(eval(expression, env), expected, rtol=1e-15, atol=0), \
+                (row, expression)

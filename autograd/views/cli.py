@@ -457,6 +457,8 @@ def build_parser():
     parser.add_argument("--steps", action="store_true",
                         help="print the backward pass one edge update at a time")
     parser.add_argument("--tree", action="store_true", help="print the graph as a text tree")
+    parser.add_argument("--torch", action="store_true",
+                        help="print PyTorch code that recomputes the value and the gradients")
     parser.add_argument("--explain", metavar="VAR",
                         help="write out dNAME/dVAR by the chain rule: every path's product of "
                              "local derivatives, and their sum")
@@ -620,6 +622,10 @@ def _report(arguments, text, names, variables, root, quizzes=None):
     for n in names:
         print(f"{d(name, n)} = {format_number(rec.grads[variables[n]])}")
 
+    if arguments.torch:
+        from ..torch_bridge import to_torch_code
+        print()
+        print(to_torch_code(root), end="")
     if arguments.tree:
         from .tree import text_tree
         print()

@@ -1,0 +1,661 @@
+"""Compiled replay: record a training step once as Values, then replay it as generated straight-line Python.
+
+The eager engine builds a graph of Values on every step and sweeps it.  When
+the graph has the same shape every step (the same network, the same loss),
+the graph can be recorded once and written out as a program: one line per
+node for the forward pass, one line per edge for the backward pass, with the
+parameters and the sample's numbers as plain variables.  Replaying that
+program builds no Values at all.  This is what a JIT compiler does
+(``jax.jit``, ``torch.compile``); ``print(step)`` shows the program, as
+``jax.make_jaxpr`` does.
+
+    >>> import nn
+    >>> model = nn.MLP(2, [3, 1], activation="relu", seed=0)
+    >>> step = compile_step(lambda x, y: (1 - y * model(x)[0]).relu(),
+    ...                     model.parameters(), example=([0.5, -1.0], 1))
+    >>> model.zero_grad()
+    >>> loss = step([([0.5, -1.0], 1), ([1.0, 2.0], -1)])    # the mean over the batch
+    >>> eager = nn.hinge([model([0.5, -1.0])[0], model([1.0, 2.0])[0]], [1, -1])
+    >>> abs(loss - eager.data) < 1e-15
+    True
+
+Every rule comes from the table (``autograd.ops``): a row's ``code`` writes
+the rule inline; a row without one is called by name, its own ``forward`` and
+``local_grads`` bound in the program's namespace.  The NumPy mode
+(``numpy=True``) runs the same per-sample program with each variable an array
+holding every sample of the batch; it needs NumPy, imported only then.
+
+What a replay cannot see, it refuses or checks:
+
+* a branch inside an op (which side of 0 a ReLU input falls, the largest
+  logit) is part of the op's rule, so the replay recomputes it per sample;
+* a comparison of Values while recording (``if z > 0:``) becomes a guard: the
+  replay checks that it comes out the same, and raises :class:`GuardFailed`
+  when it does not, because the graph would have had another shape;
+* reading ``.data`` of a Value while recording is refused with
+  :class:`RecordingError`: the replay could not know what was decided
+  (``float()`` of a Value is refused by Value itself);
+* an argument that decides the structure (a class index that picks a logit)
+  is declared in ``static_argnums``: each value gets its own program;
+* a sample whose lists have another length than the recorded one raises
+  :class:`GuardFailed`.
+
+Source: the tracing JIT of JAX (``jax.jit``: trace once per static argument
+values, replay the trace) and TorchDynamo's guards.
+"""
+
+import contextlib
+import inspect
+import keyword
+import math
+import re
+import sys
+import threading
+import time
+
+from . import ops
+from .graph import topological_order
+from .grad_mode import is_grad_enabled
+from .value import CONSTANT, Value
+
+__all__ = ["compile_step", "CompiledStep", "RecordingError", "GuardFailed"]
+
+
+class RecordingError(ValueError):
+    """The function cannot be recorded faithfully (it reads numbers off Values, or uses an unknown leaf)."""
+
+
+class GuardFailed(RuntimeError):
+    """A replay's graph would have a different shape from the recorded one."""
+
+
+# --- recording: watch what the function does with Values -------------------------------
+
+_ENGINE_MODULES = ("autograd.value", "autograd.ops", "autograd.graph", "autograd.backward",
+                   "autograd.compile")
+_COMPARISONS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
+_recording_lock = threading.Lock()
+
+
+class _Recording:
+    """What happened while the function ran: comparisons made (guards) and refused reads."""
+
+    def __init__(self):
+        self.guards = []        # (left Value, symbol, right Value or float, outcome)
+
+
+@contextlib.contextmanager
+def _watching(recording):
+    """While the function runs, route ``.data`` reads and comparisons of Values through the recorder.
+
+    The class attributes are put back afterwards, even after an exception.
+    Only one recording runs at a time (a lock), since the watch is on the class.
+    """
+    slot = Value.__dict__["data"]
+    originals = {name: Value.__dict__[name] for name in _COMPARISONS}
+
+    def read(node):
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if not caller.startswith(_ENGINE_MODULES) and node.role != CONSTANT:
+            raise RecordingError(
+                f"the function read the number of {_name_for_error(node)} while being recorded "
+                f"(in {caller}): a replay cannot know what it decided from it.  Compute with "
+                "Values (an op of the table), or compare Values (z > 0), which the replay "
+                "checks again on every sample")
+        return slot.__get__(node, Value)
+
+    def write(node, data):
+        slot.__set__(node, data)
+
+    def comparison(name, symbol):
+        original = originals[name]
+
+        def compare(self, other):
+            outcome = original(self, other)
+            recording.guards.append((self, symbol, other, outcome))
+            return outcome
+        return compare
+
+    with _recording_lock:
+        try:
+            Value.data = property(read, write)
+            for name, symbol in _COMPARISONS.items():
+                setattr(Value, name, comparison(name, symbol))
+            yield
+        finally:
+            Value.data = slot
+            for name, original in originals.items():
+                setattr(Value, name, original)
+
+
+def _name_for_error(node):
+    return f"the Value {node.label!r}" if node.label else f"a Value made by {str(node.op) or 'hand'!r}"
+
+
+# --- naming: a program reads like the notes ------------------------------------------------
+
+_RESERVED = {"params", "batch", "scale", "loss", "np", "ones", "grads", "guard_messages"}
+
+
+def _identifier(label):
+    """'w[1]_2,3' -> 'w1_2_3'; '' or something unusable -> None."""
+    name = re.sub(r"[\[\]]", "", label)
+    name = re.sub(r"\W+", "_", name, flags=re.ASCII).strip("_")
+    name = re.sub(r"_+", "_", name)
+    if (not name or not name.isidentifier() or keyword.iskeyword(name) or name in _RESERVED
+            or name[:2] in ("g_", "d_") or name[0].isdigit()):
+        return None
+    return name
+
+
+def _literal(number):
+    return repr(number) if math.isfinite(number) else f"float({str(number)!r})"
+
+
+# --- the program ---------------------------------------------------------------------------
+
+class _Program:
+    """One recorded graph, written out as a Python function; its source and the function."""
+
+    def __init__(self, title, source, function, parameters_used, n_nodes):
+        self.title = title
+        self.source = source
+        self.function = function
+        self.parameters_used = tuple(parameters_used)   # positions in the parameter list
+        self.n_nodes = n_nodes
+
+
+def _write_program(root, function_name, parameters, input_names, guards, numpy, batched):
+    """Generate the source of a function computing ``root`` and its gradients.
+
+    Args:
+        root: the recorded loss Value.
+        function_name: str.
+        parameters: list of parameter Values (the program reads them from ``params``).
+        input_names: dict Value -> variable name, for the sample's input leaves.
+        guards: list of (left, symbol, right, outcome) comparisons made while recording.
+        numpy: write NumPy array code (every variable an array over the batch).
+        batched: loop over ``batch`` (pure Python) or read whole columns (NumPy);
+            False for a graph with no sample inputs (a penalty on the parameters).
+
+    Returns:
+        (source str, namespace dict, positions of the parameters used).
+    """
+    order = topological_order(root)
+    in_graph = set(order)
+    parameter_slot = {id(p): position for position, p in enumerate(parameters)}
+    names, taken = {}, set(input_names.values())
+    namespace = {"GuardFailed": GuardFailed, "guard_messages": [], "nan": math.nan}
+    if numpy:
+        namespace["np"] = _numpy()
+    rules = {}      # op -> (forward name, local grads name) for ops called by name
+    used_parameters = []
+
+    def rule_names(op):
+        if op not in rules:
+            base = _identifier(str(op)) or f"op{len(rules) + 1}"
+            while base in namespace or base in taken:
+                base += "_"
+            namespace[base], namespace[base + "_grads"] = op.forward, op.local_grads
+            rules[op] = (base, base + "_grads")
+        return rules[op]
+
+    # Name every node: the sample's inputs, the parameters, constants as literals, the rest by label.
+    for position, node in enumerate(order):
+        if node in input_names:
+            names[node] = input_names[node]
+        elif not node.parents:
+            if id(node) in parameter_slot:
+                used_parameters.append(parameter_slot[id(node)])
+            elif node.role == CONSTANT:
+                names[node] = _literal(node.data)
+                continue
+            else:
+                raise RecordingError(
+                    f"the function used {_name_for_error(node)} = {node.data!r}, a leaf that is "
+                    "neither one of the sample's inputs nor among the parameters given: pass it "
+                    "in the parameters (if it is trained) or use a plain number (a constant)")
+        if node not in names:
+            name = _identifier(node.label)
+            if name is None or name in taken:
+                name = f"n{position}"
+            names[node] = name
+        taken.add(names[node])
+
+    def operand(thing):
+        if isinstance(thing, Value):
+            if thing not in in_graph:
+                raise RecordingError(f"the function compared {_name_for_error(thing)}, which the "
+                                     "loss does not depend on: the replay cannot check it")
+            return names[thing]
+        return _literal(float(thing))
+
+    indent = "        " if batched and not numpy else "    "
+    lines = []
+    used_parameters.sort()      # in the order of the parameter list: w[1] first
+    parameter_names = [names[parameters[position]] for position in used_parameters]
+    if parameter_names:
+        lines.append(_wrapped("    (", parameter_names, ",) = params"))
+        # The gradients so far (of earlier samples, or another program's), added to.
+        lines.append(_wrapped("    (", ["g_" + name for name in parameter_names], ",) = grads"))
+    lines.append("    loss = 0.0")
+    if batched:
+        pattern = input_names.pattern
+        lines.append(f"    for {pattern} in batch:" if not numpy else f"    {pattern} = batch")
+    lines.append(f"{indent}# forward pass: one line per node")
+    guards_after = {}
+    for left, symbol, right, outcome in guards:
+        last = max((order.index(v) for v in (left, right) if isinstance(v, Value) and v.parents),
+                   default=-1)
+        guards_after.setdefault(last, []).append((left, symbol, right, outcome))
+
+    def write_guards(position):
+        for left, symbol, right, outcome in guards_after.get(position, ()):
+            test = f"{operand(left)} {symbol} {operand(right)}"
+            message = (f"a comparison made while recording, {test}, was {outcome}; on this "
+                       "sample it is not, so its graph would have another shape: record again")
+            namespace["guard_messages"].append(message)
+            index = len(namespace["guard_messages"]) - 1
+            if numpy:       # every sample of the batch must agree with the recording
+                check = f"not np.all({test})" if outcome else f"np.any({test})"
+            else:
+                check = f"not ({test})" if outcome else f"({test})"
+            lines.append(f"{indent}if {check}: raise GuardFailed(guard_messages[{index}])")
+
+    # The nodes that differ from sample to sample (arrays in NumPy mode); the
+    # others depend on the parameters and constants alone.
+    per_sample = set(input_names)
+    for node in order:
+        if any(parent in per_sample for parent in node.parents):
+            per_sample.add(node)
+    array_names = {names[node] for node in per_sample}
+
+    def code_of(node):
+        if numpy:
+            if node.op.array_code is not None:
+                return lambda args, out: node.op.array_code(args, out, array_names)
+            return node.op.code
+        return node.op.code
+
+    write_guards(-1)
+    for position, node in enumerate(order):
+        if not node.parents:
+            continue
+        op = node.op
+        args = [names[parent] for parent in node.parents]
+        code = code_of(node)
+        if code is not None:
+            forward, _ = code(args, names[node])
+            lines.append(f"{indent}{names[node]} = {forward}  # {op}")
+        elif numpy:
+            raise RecordingError(f"the op {str(op)!r} has no NumPy form (array_code) in the "
+                                 "table: replay it without numpy=True")
+        else:
+            forward_name, _ = rule_names(op)
+            lines.append(f"{indent}{names[node]} = {forward_name}({', '.join(args)})  # {op}")
+        write_guards(position)
+    root_name = names[root]
+    lines.append(f"{indent}loss += {'np.sum(' + root_name + ' * ones)' if numpy else root_name}")
+
+    lines.append(f"{indent}# backward pass: one line per edge, parent.grad += local_grad · upstream_grad")
+    lines.append(f"{indent}g_{root_name} = {'scale * ones' if numpy else 'scale'}")
+    # Each node's edges, in the sweep's order.  In pure Python, a node with
+    # several edges passes them on only when its gradient is not 0 (a ReLU
+    # that was off sends back exactly 0): adding 0·local_grad changes nothing,
+    # except where a local derivative is inf or nan, which the eager sweep
+    # would turn into nan.
+    blocks = []
+    for node in reversed(order):
+        if not node.parents:
+            continue
+        op, args, out = node.op, [names[parent] for parent in node.parents], names[node]
+        code = code_of(node)
+        setup = []
+        if code is not None:
+            _, local_grads = code(args, out)
+        else:
+            _, grads_name = rule_names(op)
+            setup.append(f"d_{out} = {grads_name}({', '.join(args + [out])})")
+            local_grads = [f"d_{out}[{slot}]" for slot in range(len(args))]
+        edges = [(parent, _times(local_grad, f"g_{out}"))
+                 for parent, local_grad in zip(node.parents, local_grads)
+                 # the sample's numbers and constants need no gradient
+                 if parent.parents or id(parent) in parameter_slot]
+        if edges:
+            blocks.append((out, setup, edges, not numpy and len(edges) >= 3))
+    assigned, zero_first = {root}, {}      # a dict keeps the listing's order
+    for _, _, edges, skippable in blocks:
+        for parent, _ in edges:
+            if parent.parents and parent not in assigned:
+                assigned.add(parent)
+                if skippable:
+                    zero_first[parent] = True
+    if zero_first:
+        lines.append(f"{indent}{' = '.join('g_' + names[p] for p in zero_first)} = 0.0")
+    assigned = {root, *zero_first}
+    # NumPy: an edge into a parameter whose local derivative is an array (or
+    # 1) is not added on the spot; all of them are multiplied and summed over
+    # the batch in one step at the end, which saves two array operations per edge.
+    parameter_edges = []        # (position among the used parameters, local grad, upstream)
+    added_on_the_spot = {}      # parameters with an edge added in place (a dict keeps order)
+    position_of = {names[parameters[p]]: k for k, p in enumerate(used_parameters)}
+    for out, setup, edges, skippable in blocks:
+        inner = indent
+        if skippable:
+            lines.append(f"{indent}if g_{out}:")
+            inner = indent + "    "
+        lines.extend(inner + line for line in setup)
+        for parent, contribution in edges:
+            target = f"g_{names[parent]}"
+            local_grad = contribution[:-len(f" * g_{out}")] if contribution.endswith(
+                f" * g_{out}") else "1.0" if contribution == f"g_{out}" else None
+            if numpy and not parent.parents and local_grad in array_names | {"1.0"}:
+                parameter_edges.append((position_of[names[parent]],
+                                        "ones" if local_grad == "1.0" else local_grad, f"g_{out}"))
+                continue
+            if not parent.parents:
+                added_on_the_spot[names[parent]] = True
+            if parent.parents and parent not in assigned:
+                lines.append(f"{inner}{target} = {contribution}")
+                assigned.add(parent)
+            else:
+                lines.append(f"{inner}{target} += {contribution}")
+    if numpy:
+        lines.append("    # each parameter's gradient: local_grad · upstream_grad of its edges, "
+                     "summed over the edges and the batch")
+        lines.append("    grads = np.array(grads, dtype=float)")
+        if parameter_edges:
+            namespace["edge_parameter"] = [position for position, _, _ in parameter_edges]
+            lines.append(_wrapped("    local = np.stack((", [l for _, l, _ in parameter_edges], ",))"))
+            lines.append(_wrapped("    upstream = np.stack((", [u for _, _, u in parameter_edges],
+                                  ",))"))
+            lines.append('    grads += np.bincount(edge_parameter, np.einsum("ij,ij->i", local, '
+                         f"upstream), minlength={len(parameter_names)})")
+        for k, name in enumerate(parameter_names):
+            if name in added_on_the_spot:
+                lines.append(f"    grads[{k}] += np.sum(g_{name})")
+        lines.append("    return loss, grads.tolist()")
+    else:
+        lines.append(_wrapped("    return loss, (", ["g_" + name for name in parameter_names],
+                              ",)" if parameter_names else ")"))
+    arguments = "params, grads, batch, scale, ones" if numpy else "params, grads, batch, scale"
+    source = f"def {function_name}({arguments}):\n" + "\n".join(lines) + "\n"
+    return source, namespace, used_parameters
+
+
+def _wrapped(opening, names, closing, width=96):
+    """``opening + ", ".join(names) + closing``, broken into lines of about ``width`` characters."""
+    indent = " " * len(opening)
+    lines, line = [], opening
+    for name in names:
+        piece = name if line in (opening, indent) else " " + name
+        if len(line) + len(piece) + 1 > width and line not in (opening, indent):
+            lines.append(line)
+            line, piece = indent, name
+        line += piece + ","
+    line = line[:-1] if names else line
+    return "\n".join(lines + [line + closing])
+
+
+def _times(local_grad, upstream):
+    """local_grad · upstream as an expression, without multiplying by a literal 1."""
+    if local_grad == "1.0":
+        return upstream
+    if local_grad == "-1.0":
+        return f"-{upstream}"
+    return f"{local_grad} * {upstream}"
+
+
+def _numpy():
+    try:
+        import numpy
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError("compile_step(numpy=True) needs NumPy: pip install numpy "
+                                  "(or use the pure-Python replay, numpy=False)") from None
+    return numpy
+
+
+class _InputNames(dict):
+    """Value -> variable name for a sample's input leaves, and the unpacking pattern of a sample."""
+    pattern = ""
+
+
+def _sample_inputs(argument_names, sample, static_argnums):
+    """Make input leaves for one sample; return (call arguments, _InputNames, list lengths)."""
+    call, names, shape, parts = [], _InputNames(), [], []
+    for position, (name, argument) in enumerate(zip(argument_names, sample)):
+        if position in static_argnums:
+            call.append(argument)
+            parts.append("_")
+            shape.append(None)
+        elif isinstance(argument, (list, tuple)):
+            leaves = []
+            for index, number in enumerate(argument, start=1):
+                leaf = Value(number, f"{name}_{index}")
+                names[leaf] = f"{name}_{index}"
+                leaves.append(leaf)
+            call.append(leaves)
+            parts.append("(" + ", ".join(names[leaf] for leaf in leaves)
+                         + ("," if len(leaves) == 1 else "") + ")")
+            shape.append(len(leaves))
+        else:
+            leaf = Value(argument, name)
+            names[leaf] = name
+            call.append(leaf)
+            parts.append(name)
+            shape.append(0)
+    names.pattern = ", ".join(parts) if len(parts) > 1 else f"({parts[0]},)"
+    return call, names, shape
+
+
+class CompiledStep:
+    """A recorded training step, replayed as generated Python: made by :func:`compile_step`.
+
+    Calling it on a batch (a list of samples, each a tuple of the function's
+    arguments) returns the loss, the mean over the batch of the function's
+    value (plus the penalty, if any), as a float, and adds its gradient to each
+    parameter's ``grad``, as ``loss.backward()`` does: call ``zero_grad()``
+    between steps.  ``str(step)`` is the program's listing; ``step.record_seconds``
+    is the time taken to record and compile, summed over programs.
+
+    Raises (on a call):
+        GuardFailed: if a sample's lists have another length than the recorded
+            one, or a comparison made while recording comes out differently.
+        RecordingError: if a new static argument value needs a recording that fails.
+    """
+
+    def __init__(self, function, parameters, example, static_argnums, penalty, numpy, name):
+        self.function, self.parameters = function, list(parameters)
+        self.static_argnums = tuple(static_argnums)
+        self.numpy, self.name = numpy, name
+        self.argument_names = list(inspect.signature(function).parameters)
+        if len(example) != len(self.argument_names):
+            raise TypeError(f"compile_step: the example has {len(example)} arguments, the "
+                            f"function takes {len(self.argument_names)}")
+        self.programs = {}
+        self._every_parameter = tuple(range(len(self.parameters)))
+        self.record_seconds = 0.0
+        self.penalty = None
+        self.shape = None
+        self._program_for(tuple(example))
+        if penalty is not None:
+            self.penalty = self._record(penalty, [], _InputNames(), f"{name}_penalty",
+                                        batched=False, numpy=False)
+
+    def _key(self, sample):
+        return tuple(sample[position] for position in self.static_argnums)
+
+    def _program_for(self, sample):
+        key = self._key(sample)
+        program = self.programs.get(key)
+        if program is None:
+            call, input_names, shape = _sample_inputs(self.argument_names, sample,
+                                                      self.static_argnums)
+            if self.shape is None:
+                self.shape = shape
+            suffix = "".join(f"_{_identifier(str(value)) or index}"
+                             for index, value in enumerate(key))
+            program = self._record(lambda: self.function(*call), call, input_names,
+                                   f"{self.name}{suffix}", batched=True, numpy=self.numpy)
+            program.title = (f"static arguments {dict(zip((self.argument_names[p] for p in self.static_argnums), key))}"
+                             if key else "")
+            self.programs[key] = program
+        return program
+
+    def _record(self, function, call, input_names, function_name, batched, numpy):
+        if not is_grad_enabled():
+            raise RecordingError("compile_step records a graph: call it outside no_grad()")
+        started = time.perf_counter()
+        recording = _Recording()
+        with _watching(recording):
+            root = function()
+        if not isinstance(root, Value):
+            raise RecordingError(f"the function must return one Value (the loss), "
+                                 f"got {type(root).__name__}")
+        source, namespace, used = _write_program(root, function_name, self.parameters,
+                                                 input_names, recording.guards, numpy, batched)
+        code = compile(source, f"<compiled {function_name}>", "exec")
+        exec(code, namespace)
+        self.record_seconds += time.perf_counter() - started
+        return _Program("", source, namespace[function_name], used,
+                        len(topological_order(root)))
+
+    def prepare(self, samples):
+        """Record, before any replay, a program for each static argument value among ``samples``.
+
+        Without it a new value is recorded on first sight, in the middle of a
+        replay.  Returns the number of programs (int).
+        """
+        for sample in samples:
+            self._check_shape(sample)
+            self._program_for(tuple(sample))
+        return len(self.programs)
+
+    def _check_shape(self, sample):
+        if len(sample) != len(self.shape):
+            raise GuardFailed(f"a sample has {len(sample)} arguments; the recorded one had "
+                              f"{len(self.shape)}")
+        for position, expected in enumerate(self.shape):
+            if expected:
+                got = len(sample[position])
+                if got != expected:
+                    raise GuardFailed(f"argument {self.argument_names[position]!r} has {got} "
+                                      f"numbers; the recorded step had {expected}, so its "
+                                      "graph would have another shape")
+
+    def __call__(self, batch):
+        """Replay the step on ``batch`` (list of samples); return the loss (float), add to each grad."""
+        batch = list(batch)
+        if not batch:
+            raise ValueError("a compiled step needs at least one sample")
+        groups = {}
+        for sample in batch:
+            self._check_shape(sample)
+            groups.setdefault(self._key(sample), []).append(sample)
+        data = [p.data for p in self.parameters]
+        scale = 1.0 / len(batch)
+        total = 0.0
+        # Programs that use the same parameters in the same order (one per
+        # class, say) hand their gradients on from one to the next.
+        by_layout = {}          # parameters_used -> (their data, their gradients so far)
+        for samples in groups.values():
+            program = self._program_for(samples[0])
+            layout = program.parameters_used
+            if layout not in by_layout:
+                by_layout[layout] = ([data[position] for position in layout], [0.0] * len(layout))
+            params, grads = by_layout[layout]
+            if self.numpy:
+                np = _numpy()
+                loss, grads = program.function(params, grads, self._columns(np, samples), scale,
+                                               np.ones(len(samples)))
+            else:
+                loss, grads = program.function(params, grads, samples, scale)
+            by_layout[layout] = (params, grads)
+            total += loss
+        total *= scale
+        if self.penalty is not None:
+            layout = self.penalty.parameters_used
+            params, grads = by_layout.get(layout) or ([data[position] for position in layout],
+                                                      [0.0] * len(layout))
+            penalty, grads = self.penalty.function(params, grads, None, 1.0)
+            by_layout[layout] = (params, grads)
+            total += penalty
+        if len(by_layout) == 1 and layout == self._every_parameter:
+            grads = by_layout[layout][1]        # already one per parameter, in order
+        else:
+            grads = [0.0] * len(self.parameters)
+            for layout, (_, layout_grads) in by_layout.items():
+                for position, grad in zip(layout, layout_grads):
+                    grads[position] += grad
+        for parameter, grad in zip(self.parameters, grads):
+            parameter.grad += grad
+        return total
+
+    def _columns(self, np, samples):
+        """The batch as NumPy columns, in the order of the program's unpacking pattern."""
+        columns = []
+        for position, expected in enumerate(self.shape):
+            if position in self.static_argnums:
+                columns.append(None)
+            elif expected:
+                matrix = np.array([sample[position] for sample in samples], dtype=float)
+                columns.append(tuple(matrix.T))
+            else:
+                columns.append(np.array([sample[position] for sample in samples], dtype=float))
+        return columns
+
+    @property
+    def listing(self):
+        """The generated source of every program recorded so far, one after the other (str)."""
+        parts = []
+        for program in [*self.programs.values(), self.penalty]:
+            if program is None:
+                continue
+            header = f"# {program.n_nodes:,} nodes recorded"
+            if program.title:
+                header += f"; {program.title}"
+            parts.append(header + "\n" + program.source)
+        return "\n".join(parts)
+
+    def __str__(self):
+        return self.listing
+
+    def __repr__(self):
+        return (f"CompiledStep({self.name!r}, {len(self.programs)} program"
+                f"{'s' * (len(self.programs) != 1)}, numpy={self.numpy})")
+
+
+def compile_step(function, parameters, example, *, static_argnums=(), penalty=None,
+                 numpy=False, name="step"):
+    """Record ``function`` on one example and compile it into a replayable training step.
+
+    Args:
+        function: ``function(*sample) -> Value``, the loss of ONE sample, written
+            with Values (e.g. ``lambda x, y: nn.cross_entropy(model(x), y)``).
+            Its arguments arrive as Values: a list of numbers as a list of
+            input Values, a number as one; static arguments as given.
+        parameters: list of Values (``model.parameters()``) whose ``data`` the
+            replay reads on every call and whose ``grad`` it adds to.
+        example: one sample, a tuple of the function's arguments, to record.
+        static_argnums: positions of arguments that decide the graph's shape
+            (a class index): each distinct value is recorded once, on first sight.
+        penalty: optional ``penalty() -> Value`` of the parameters alone (L2),
+            added once per batch, not per sample.
+        numpy: evaluate each program over a whole batch at once with NumPy.
+        name: the generated function's name in the listing.
+
+    Returns:
+        CompiledStep: ``step(batch) -> float`` as described there.
+
+    Raises:
+        RecordingError: if the function reads numbers off Values while being
+            recorded, uses a leaf that is neither an input nor a parameter, or
+            does not return a Value; or an op has no NumPy form for ``numpy=True``.
+        ModuleNotFoundError: for ``numpy=True`` without NumPy installed.
+    """
+    if numpy:
+        _numpy()
+    if not isinstance(example, tuple):
+        raise TypeError(f"compile_step: example must be a tuple of the function's arguments, "
+                        f"got {type(example).__name__}")
+    return CompiledStep(function, parameters, example, static_argnums, penalty, numpy, name)

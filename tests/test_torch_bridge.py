@@ -1,0 +1,128 @@
+"""The PyTorch bridge: model.to_torch(), MLP.from_torch(), to_torch_code() and `chainrule --torch`, checked by running PyTorch."""
+
+import contextlib
+import io
+import random
+
+import pytest
+
+import nn
+from autograd import Value, maximum, sum_values, weighted_sum
+from autograd.views.cli import main as cli_main
+from autograd.torch_bridge import mlp_from_torch, to_torch_code
+
+torch = pytest.importorskip("torch")
+
+
+def _inputs(n_inputs, count, seed=0):
+    rng = random.Random(seed)
+    return [[rng.uniform(-2, 2) for _ in range(n_inputs)] for _ in range(count)]
+
+
+@pytest.mark.parametrize("activation, output_activation", [
+    ("relu", "linear"), ("tanh", "sigmoid"), ("sigmoid", "linear"), ("leaky_relu", "tanh")])
+def test_to_torch_outputs_and_gradients_equal_chainrules(activation, output_activation):
+    model = nn.MLP(3, [5, 4, 2], activation=activation, output_activation=output_activation,
+                   seed=7)
+    module = model.to_torch()
+    assert isinstance(module, torch.nn.Sequential)
+    inputs = _inputs(3, 6)
+
+    outputs = [model(x) for x in inputs]
+    loss = sum_values([o * o for row in outputs for o in row])
+    model.zero_grad()
+    loss.backward()
+
+    torch_outputs = module(torch.tensor(inputs, dtype=torch.float64))
+    torch_loss = (torch_outputs ** 2).sum()
+    torch_loss.backward()
+    for row, torch_row in zip(outputs, torch_outputs.tolist()):
+        assert [o.data for o in row] == pytest.approx(torch_row, abs=1e-12)
+    assert loss.data == pytest.approx(torch_loss.item(), abs=1e-12)
+    torch_grads = []
+    for linear in (m for m in module if isinstance(m, torch.nn.Linear)):
+        for j in range(linear.out_features):
+            torch_grads += linear.weight.grad[j].tolist() + [linear.bias.grad[j].item()]
+    assert [p.grad for p in model.parameters()] == pytest.approx(torch_grads, abs=1e-12)
+
+
+def test_from_torch_round_trip_keeps_every_weight():
+    model = nn.MLP(4, [6, 3], activation="tanh", output_activation="sigmoid", seed=2)
+    back = nn.MLP.from_torch(model.to_torch())
+    assert back.layer_sizes == [6, 3]
+    assert (back.activation, back.output_activation) == ("tanh", "sigmoid")
+    assert [p.data for p in back.parameters()] == [p.data for p in model.parameters()]
+    x = _inputs(4, 1)[0]
+    assert [o.data for o in back(x)] == [o.data for o in model(x)]
+
+
+def test_from_torch_reads_a_module_made_in_pytorch():
+    torch.manual_seed(0)
+    module = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+    model = mlp_from_torch(module)
+    x = [0.3, -0.8]
+    expected = module(torch.tensor([x])).item()       # float32 module: compare loosely
+    assert model(x)[0].data == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("module, message", [
+    (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Dropout()), "is not a Linear"),
+    (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(4, 1)), "takes 4 inputs"),
+    (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.LeakyReLU(0.2),
+                                 torch.nn.Linear(3, 1)), "slope 0.01"),
+    (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 3),
+                                 torch.nn.Tanh(), torch.nn.Linear(3, 1)), "different activations"),
+])
+def test_from_torch_refuses_what_an_mlp_cannot_hold(module, message):
+    with pytest.raises(ValueError, match=message):
+        mlp_from_torch(module())
+
+
+def _graph():
+    a, b, c = Value(0.7, "a"), Value(-1.3, "b"), Value(2.1, "c")
+    u = (a * b + c / a - b ** 2).named("u")
+    v = (u.tanh() + (2 ** c).log() + a.sigmoid() - (-b).exp() + c.relu()).named("v")
+    w = weighted_sum([a, b], [c, u], v).leaky_relu() + (a * c).softplus() + b.step() * a
+    top = maximum(maximum(a, b), c) - a.min(b) + abs(b)
+    return (sum_values([w, top, v * 0.5]) ** 2).named("f"), (a, b, c)
+
+
+def test_generated_torch_code_reproduces_value_and_gradients():
+    root, leaves = _graph()
+    root.backward()
+    source = to_torch_code(root)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(source, "generated", "exec"), {})
+    results = dict(line.split(" = ") for line in printed.getvalue().splitlines())
+    assert float(results["f"]) == pytest.approx(root.data, abs=1e-12)
+    for leaf in leaves:
+        assert float(results[f"df/d{leaf.label}"]) == pytest.approx(leaf.grad, abs=1e-12)
+    assert "u = " in source and "# Σw·a+b" in source and "torch.dot(" in source
+
+
+def test_the_command_line_prints_runnable_torch_code():
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = cli_main(["tanh(a*b) + exp(b)/a", "a=0.5", "b=1.5", "--torch"])
+    assert status == 0
+    text = printed.getvalue()
+    source = text[text.index("import torch"):]
+    ran = io.StringIO()
+    with contextlib.redirect_stdout(ran):
+        exec(compile(source, "generated", "exec"), {})
+    results = dict(line.split(" = ") for line in ran.getvalue().splitlines())
+    a, b = Value(0.5, "a"), Value(1.5, "b")
+    f = (a * b).tanh() + b.exp() / a
+    f.backward()
+    assert float(results["f"]) == pytest.approx(f.data, abs=1e-12)
+    assert float(results["df/da"]) == pytest.approx(a.grad, abs=1e-12)
+    assert float(results["df/db"]) == pytest.approx(b.grad, abs=1e-12)
+
+
+def test_without_pytorch_the_error_says_how_to_install_it(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'chainrule\[torch\]'"):
+        nn.MLP(2, [1]).to_torch()
+    assert "import torch" in to_torch_code(Value(1.0, "a") * 2)     # writing code needs no torch
