@@ -45,6 +45,7 @@ values, replay the trace) and TorchDynamo's guards.
 """
 
 import contextlib
+import contextvars
 import inspect
 import keyword
 import math
@@ -75,6 +76,8 @@ _ENGINE_MODULES = ("autograd.value", "autograd.ops", "autograd.graph", "autograd
                    "autograd.compile")
 _COMPARISONS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
 _recording_lock = threading.Lock()
+# The recording under way in this thread or asyncio task, if any.
+_recording_here = contextvars.ContextVar("chainrule_recording", default=None)
 
 
 class _Recording:
@@ -89,12 +92,16 @@ def _watching(recording):
     """While the function runs, route ``.data`` reads and comparisons of Values through the recorder.
 
     The class attributes are put back afterwards, even after an exception.
-    Only one recording runs at a time (a lock), since the watch is on the class.
+    Only one recording runs at a time (a lock), since the watch is on the class;
+    and it watches only the thread (and asyncio task) that records: any other
+    code running meanwhile reads and compares Values as always.
     """
     slot = Value.__dict__["data"]
     originals = {name: Value.__dict__[name] for name in _COMPARISONS}
 
     def read(node):
+        if _recording_here.get() is not recording:
+            return slot.__get__(node, Value)
         caller = sys._getframe(1).f_globals.get("__name__", "")
         if not caller.startswith(_ENGINE_MODULES) and node.role != CONSTANT:
             raise RecordingError(
@@ -112,11 +119,13 @@ def _watching(recording):
 
         def compare(self, other):
             outcome = original(self, other)
-            recording.guards.append((self, symbol, other, outcome))
+            if _recording_here.get() is recording:
+                recording.guards.append((self, symbol, other, outcome))
             return outcome
         return compare
 
     with _recording_lock:
+        token = _recording_here.set(recording)
         try:
             Value.data = property(read, write)
             for name, symbol in _COMPARISONS.items():
@@ -126,6 +135,7 @@ def _watching(recording):
             Value.data = slot
             for name, original in originals.items():
                 setattr(Value, name, original)
+            _recording_here.reset(token)
 
 
 def _name_for_error(node):

@@ -182,3 +182,30 @@ def test_compile_step_is_a_compiled_step():
     assert step.record_seconds > 0
     with pytest.raises(ValueError, match="at least one sample"):
         step([])
+
+
+def test_recording_in_one_thread_leaves_other_threads_alone():
+    # The watch on .data and comparisons is on the class while a step is recorded;
+    # a thread that is not recording must read and compare as always, meanwhile.
+    import threading
+    from autograd import compile as compile_module
+
+    inside, done = threading.Event(), threading.Event()
+    seen = {}
+
+    def other_thread():
+        inside.wait(10)
+        x = Value(3.0, "x")
+        seen["data"] = x.data                       # no RecordingError here
+        seen["compare"] = x > 1.0
+        done.set()
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    recording = compile_module._Recording()
+    with compile_module._watching(recording):
+        inside.set()
+        assert done.wait(10)
+    worker.join()
+    assert seen == {"data": 3.0, "compare": True}
+    assert recording.guards == []                   # the other thread's comparison is not a guard
