@@ -54,7 +54,7 @@ WORKING_DIGITS = 70
 
 SETTINGS = settings(max_examples=1000, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-"""1000 examples (about 8 s), the same ones on every run (derandomize), so a failure reproduces."""
+"""1000 examples (about 5 s), the same ones on every run (derandomize), so a failure reproduces."""
 
 
 def _name(row):
