@@ -674,8 +674,9 @@ def _quiz(rec):
         for node in computed))
     print("Predict each step of the backward pass: first the local derivative, then the "
           "parent's gradient after the step.")
-    print(f"Answers are numbers or arithmetic such as 2*3, right within {TOLERANCE:g} (or "
-          f"{TOLERANCE:.1%} of a value past 1); an empty answer reveals the step.")
+    print(f"Answers are numbers or arithmetic such as 2*3, right within "
+          f"{format_number(TOLERANCE)} (or {format_number(TOLERANCE * 100)}% of a value past 1); "
+          f"an empty answer reveals the step.")
     stdin = sys.stdin
     echo = not stdin.isatty()        # answers piped in: show them, so the transcript reads
 
