@@ -8,6 +8,7 @@ Where things live:
 * ``neurons.py``: the neuron view, a box per neuron of an ``nn`` network;
 * ``draw.py``: the drawing functions over both views (DOT, SVG, files);
 * ``page.py``: one self-contained HTML page that plays the forward and backward pass;
+* ``walk.py``: walking a recorded pass one step at a time, what both steppers share;
 * ``stepper.py``: the REPL stepper, one edge update at a time;
 * ``tree.py``: the graph as an indented text tree;
 * ``explain.py``: the chain rule written out, path by path;

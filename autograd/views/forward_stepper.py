@@ -29,8 +29,8 @@ move when only a does, so their tangents are 0 and their edges carry nothing.
 """
 
 from ..forward import record_forward
-from .stepper import Message
-from .text import format_number, glossary, in_derivative, node_names, partial
+from .text import format_number, in_derivative, node_names, partial
+from .walk import Walk
 
 __all__ = ["ForwardStepper", "tangent_sentence"]
 
@@ -67,7 +67,7 @@ def tangent_sentence(update, names):
             f"tangent of {in_derivative(child)} = {result}")
 
 
-class ForwardStepper:
+class ForwardStepper(Walk):
     """Replay forward mode from the seeded inputs up to the outputs, one edge at a time.
 
     Making a ForwardStepper records one forward sweep
@@ -107,13 +107,11 @@ class ForwardStepper:
     """
 
     def __init__(self, outputs, tangents):
-        self.record = record_forward(outputs, tangents, who="ForwardStepper")
-        self.steps = self.record.steps
-        self.total = len(self.steps)
-        self.names = node_names(self.record.order)
-        for leaf in self.record.seeds:    # a seed that no output uses is still named
-            self.names.setdefault(leaf, leaf.label or f"(input {format_number(leaf.data)})")
-        self.position = 0
+        rec = record_forward(outputs, tangents, who="ForwardStepper")
+        names = node_names(rec.order)
+        for leaf in rec.seeds:    # a seed that no output uses is still named
+            names.setdefault(leaf, leaf.label or f"(input {format_number(leaf.data)})")
+        super().__init__(rec, names)
         self.tangents = self.record.tangents_at(0)
 
     # --- where we are ------------------------------------------------------------
@@ -122,105 +120,21 @@ class ForwardStepper:
         """The node's tangent at this point of the pass (float; 0.0 if it has none yet)."""
         return self.tangents.get(node, 0.0)
 
-    @property
-    def current(self):
-        """The last applied update (TangentUpdate), or None at the start."""
-        return self.steps[self.position - 1] if self.position else None
-
-    def where(self):
-        """``"at the start, 0 of 8 steps"``, ``"step 4 of 8"`` or ``"done: 8 of 8 steps"`` (str)."""
-        if self.position == self.total:
-            return f"done: {self.position} of {self.total} steps"
-        if self.position == 0:
-            return f"at the start, 0 of {self.total} steps"
-        return f"step {self.position} of {self.total}"
-
     def sentence(self, update):
         """The sentence for one update of this pass, with this graph's names (str)."""
         return tangent_sentence(update, self.names)
 
-    def sentences(self):
-        """Every step's sentence, in order (list of str)."""
-        return [self.sentence(update) for update in self.steps]
+    # --- moving: what one step does (Walk moves the position) ---------------------------
 
-    def transcript(self):
-        """The whole pass, one numbered sentence a line, with ``→`` at the last step applied.
-
-        Returns:
-            Message (a str): shown as plain lines in a REPL; ``print`` it elsewhere.
-        """
-        width = len(str(self.total))
-        lines = []
-        for number, update in enumerate(self.steps, start=1):
-            mark = "→" if number == self.position else " "
-            lines.append(f"{mark} {number:>{width}}. {self.sentence(update)}")
-        lines += [f"({line})" for line in glossary(self.record.order, self.names)]
-        return Message("\n".join(lines))
-
-    def _glossed(self, index):
-        """Step ``index``'s sentence, plus what an ``n<K>`` node in it is, the first time the pass meets it."""
-        update = self.steps[index]
-        earlier = {node for step in self.steps[:index] for node in (step.child, step.parent)}
-        new = [node for node in dict.fromkeys((update.parent, update.child)) if node not in earlier]
-        notes = glossary(self.record.order, self.names, new)
-        text = self.sentence(update)
-        if notes:
-            text += "\n  (" + "; ".join(notes) + ")"
-        return text
-
-    # --- moving ---------------------------------------------------------------------
-
-    def next(self):
-        """Apply the next edge: the child's tangent becomes ``tangent_after``.
-
-        Returns:
-            Message (a str): the step's sentence, shown in a REPL as
-            ``step k of n: <sentence>``; at the end, a message saying so.
-        """
-        if self.position == self.total:
-            return Message(f"already done: {self.total} of {self.total} steps "
-                           f"(.back() undoes one, .reset() starts over)")
-        update = self.steps[self.position]
+    def _apply(self, update):
         self.tangents[update.child] = update.tangent_after
-        self.position += 1
-        return Message(self.sentence(update), shown=f"step {self.position} of {self.total}: "
-                                                    f"{self._glossed(self.position - 1)}")
 
-    def back(self):
-        """Undo the last applied edge.
-
-        Returns:
-            Message (a str): what was undone; at the start, a message saying so.
-        """
-        if self.position == 0:
-            return Message(f"already at the start: 0 of {self.total} steps "
-                           f"(call .next() to take the first)")
-        self.position -= 1
-        update = self.steps[self.position]
+    def _undo(self, update):
+        # The tangents at this position, from the record: a node the walk has not
+        # reached yet has none (not a tangent of 0).
         self.tangents = self.record.tangents_at(self.position)
-        return Message(f"undid step {self.position + 1} of {self.total}: tangent of "
-                       f"{in_derivative(self.names[update.child])} is "
-                       f"{format_number(update.tangent_before)} again")
-
-    def run(self):
-        """Apply every remaining edge; the tangents are then those :func:`jvp` returns.
-
-        Returns:
-            Message (a str): ``"done: n of n steps"``.
-        """
-        while self.position < self.total:
-            self.next()
-        return Message(self.where())
-
-    def reset(self):
-        """Undo every applied edge, back to the start (only the seeds have tangents).
-
-        Returns:
-            Message (a str): ``"at the start, 0 of n steps"``.
-        """
-        self.position = 0
-        self.tangents = self.record.tangents_at(0)
-        return Message(self.where())
+        return (f"tangent of {in_derivative(self.names[update.child])} is "
+                f"{format_number(update.tangent_before)}")
 
     def __repr__(self):
         seeds = ", ".join(f"tangent of {in_derivative(self.names[leaf])} = {format_number(t)}"

@@ -26,7 +26,8 @@ done: 5 of 5 steps
 import weakref
 
 from ..backward import record, require_value
-from .text import Message, d, format_number, glossary, in_derivative, node_names, partial
+from .text import Message, d, format_number, in_derivative, node_names, partial
+from .walk import Walk
 
 __all__ = ["Stepper", "sentence", "gate_clause", "Message"]
 
@@ -116,7 +117,7 @@ def gate_clause(update, names):
     return f"  ({'; '.join(clauses)})" if clauses else ""
 
 
-class Stepper:
+class Stepper(Walk):
     """Replay the backward pass of ``root`` one edge update at a time, from zero.
 
     Making a Stepper records one backward pass from zero (:func:`autograd.record`)
@@ -174,12 +175,9 @@ class Stepper:
     def __init__(self, root, quiz=False):
         require_value(root, "Stepper")
         self.root = root
-        self.record = record(root, who="Stepper")
-        self.steps = self.record.steps
-        self.total = len(self.steps)
-        self.names = node_names(self.record.order)
+        rec = record(root, who="Stepper")
+        super().__init__(rec, node_names(rec.order))
         self.root_name = self.names[root]
-        self.position = 0
         start = self.record.grads_at(0)
         for node in self.record.order:
             node.grad = start[node]
@@ -188,21 +186,6 @@ class Stepper:
             from .quiz import Quiz
             self.quizzing = Quiz(self.record, self.names)
         _LIVE.add(self)
-
-    # --- where we are ------------------------------------------------------------
-
-    @property
-    def current(self):
-        """The last applied update (autograd.EdgeUpdate), or None at the start."""
-        return self.steps[self.position - 1] if self.position else None
-
-    def where(self):
-        """Say where the stepper is: ``"at the start, 0 of 6 steps"``, ``"step 4 of 6"`` or ``"done: 6 of 6 steps"``."""
-        if self.position == self.total:
-            return f"done: {self.position} of {self.total} steps"
-        if self.position == 0:
-            return f"at the start, 0 of {self.total} steps"
-        return f"step {self.position} of {self.total}"
 
     def sentence(self, update):
         """The sentence for one update of this pass, with this graph's names (str)."""
@@ -232,89 +215,25 @@ class Stepper:
           5. dy/dx += dy/d(x·2) · ∂(x·2)/∂x = 0.000200415… × 2 = 0.000400830…  ->  x.grad = 2.71824… + 0.000400830… = 2.71864…  (the · gate swaps: x gets the other input, 2, times the upstream gradient; x gathers: its gradients add at the fork)
         (n4 = exp(tanh(x·2)): unlabelled, named by its position 4 in the topological order)
         """
-        lines = []
-        for number, update in enumerate(self.steps, start=1):
-            mark = "→" if number == self.position else " "
-            lines.append(f"{mark} {number:>{len(str(self.total))}}. {self.sentence(update)}")
-        lines += [f"({line})" for line in glossary(self.record.order, self.names)]
-        return Message("\n".join(lines))
+        return super().transcript()
 
-    def _glossed(self, update):
-        """The sentence, plus what an ``n<K>`` node in it is, the first time the pass meets it."""
-        text = self.sentence(update)
-        first_time = []
-        for node in dict.fromkeys((update.child, update.parent)):
-            if self._first_mention(node) == self.steps.index(update):
-                first_time.append(node)
-        notes = glossary(self.record.order, self.names, first_time)
-        if notes:
-            text += "\n  (" + "; ".join(notes) + ")"
-        return text
+    # --- moving: what one step does (Walk moves the position) ---------------------------
 
-    def _first_mention(self, node):
-        for index, update in enumerate(self.steps):
-            if node is update.child or node is update.parent:
-                return index
-        return None
-
-    # --- moving ---------------------------------------------------------------------
-
-    def next(self):
-        """Apply the next step: ``parent.grad = grad_after``.
-
-        Returns:
-            Message (a str): the step's sentence; a REPL shows it as
-            ``step k of n: <sentence>``.  At the end, a message saying so.
-        """
-        if self.position == self.total:
-            return Message(f"already done: {self.total} of {self.total} steps "
-                           f"(.back() undoes one, .reset() starts over)")
-        update = self.steps[self.position]
+    def _before_next(self):
         if self.quizzing is not None:       # revealed without an answer: counted as missed
             while self.quizzing.position == self.position and not self.quizzing.done:
                 self.quizzing.skip()
+
+    def _apply(self, update):
         update.parent.grad = update.grad_after
-        self.position += 1
-        return Message(self.sentence(update),
-                       shown=f"step {self.position} of {self.total}: {self._glossed(update)}")
 
-    def back(self):
-        """Undo the last applied step: ``parent.grad = grad_before``.
-
-        Returns:
-            Message (a str): what was undone; at the start, a message saying so.
-        """
-        if self.position == 0:
-            return Message(f"already at the start: 0 of {self.total} steps "
-                           f"(call .next() to take the first)")
-        update = self.steps[self.position - 1]
+    def _undo(self, update):
         update.parent.grad = update.grad_before
-        self.position -= 1
+        return f"{in_derivative(self.names[update.parent])}.grad is {format_number(update.grad_before)}"
+
+    def _after_back(self):
         if self.quizzing is not None:
             self.quizzing.go_to(self.position)
-        return Message(f"undid step {self.position + 1} of {self.total}: "
-                       f"{in_derivative(self.names[update.parent])}.grad is "
-                       f"{format_number(update.grad_before)} again")
-
-    def run(self):
-        """Apply every remaining step; the grads then equal one ``root.backward()`` from zero.
-
-        Returns:
-            Message (a str): ``"done: n of n steps"``.
-        """
-        while self.position < self.total:
-            self.next()
-        return Message(self.where())
-
-    def reset(self):
-        """Undo every applied step, back to the start of the pass.
-
-        Returns:
-            Message (a str): ``"at the start, 0 of n steps"``.
-        """
-        while self.position > 0:
-            self.back()
-        return Message(self.where())
 
     # --- predict, then reveal ------------------------------------------------------
 
@@ -416,7 +335,7 @@ class Stepper:
         """
         from .notebook import BOX, picture_html   # drawing needs graphviz; stepping does not
         from .text import html_text
-        said = self._glossed(self.current) if self.current is not None else repr(self)
+        said = self._glossed(self.position - 1) if self.position else repr(self)
         return (f"{BOX}<p><b>{html_text(self.where())}</b></p>"
                 f"{picture_html(self.record, self.position)}<pre>{html_text(said)}</pre></div>")
 
@@ -430,4 +349,4 @@ class Stepper:
         if self.position == 0:
             return (f"Stepper({self.root_name}): {where}; {self.root_name}.grad = 1 "
                     f"({d(self.root_name, self.root_name)} = 1, where the chain rule starts)")
-        return f"Stepper({self.root_name}): {where}\n  last step: {self._glossed(self.current)}"
+        return f"Stepper({self.root_name}): {where}\n  last step: {self._glossed(self.position - 1)}"
