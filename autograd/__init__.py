@@ -9,6 +9,7 @@ Where things live:
 * ``grad_mode.py``: ``no_grad()``, per thread and asyncio task;
 * ``anomaly.py``: ``detect_anomaly()``, which stops at the first NaN or infinity;
 * ``numeric.py``: the nudge (central differences) and ``gradcheck``;
+* ``files.py``: writing a file whole or not at all;
 * ``views/``: everything that shows a graph (drawings, the page, the stepper,
   the text tree, the explanations, the command line), each reading a record.
   The engine imports nothing from it.

@@ -1,7 +1,6 @@
 """Helpers shared by the demos: headings, wrapped sentences, and the optional libraries."""
 
 import importlib
-import os
 import textwrap
 
 __all__ = ["heading", "banner", "say", "require", "pyplot", "save_figure", "DEFAULT_OUT_DIR"]
@@ -47,35 +46,23 @@ def pyplot(purpose):
 
 
 def save_figure(figure, path, dpi=None):
-    """Lay out a matplotlib figure, save it to ``path`` (making its folder) atomically, close it.
+    """Lay out a matplotlib figure, save it as a PNG at ``path`` whole or not at all, and close it.
 
-    The PNG is written to a temporary file in the same folder, flushed and
-    synced, then moved into place, so a stopped run never leaves half a picture.
+    See :func:`autograd.files.write_atomically`: a stopped run never leaves
+    half a picture, and the file gets the usual permissions.
 
     Returns:
         the path written (str).
     """
-    import tempfile
-
     import matplotlib.pyplot as plt
 
-    path = str(path)
-    directory = os.path.dirname(path) or "."
-    os.makedirs(directory, exist_ok=True)
-    figure.tight_layout()
-    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".png.tmp")
+    from autograd.files import write_atomically
     try:
-        with os.fdopen(handle, "wb") as file:
-            figure.savefig(file, format="png", dpi=dpi)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+        figure.tight_layout()
+        return write_atomically(path, lambda file: figure.savefig(file, format="png", dpi=dpi),
+                                binary=True)
     finally:
         plt.close(figure)
-    return path
 
 
 def require(module_name, purpose):

@@ -32,10 +32,10 @@ import html
 import io
 import json
 import math
-import os
 import re
-import tempfile
 from collections import namedtuple
+
+from autograd.files import write_atomically
 
 from ._common import require
 
@@ -488,18 +488,4 @@ def write_page(path, *, title, intro, charts, panels_html, frames, point_names=N
 </body>
 </html>
 """
-    path = str(path)
-    directory = os.path.dirname(path) or "."
-    os.makedirs(directory, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".html.tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(page)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)      # mkstemp makes it private; a page is for reading
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return path
+    return write_atomically(path, lambda file: file.write(page))

@@ -1,12 +1,10 @@
 """Module: the base of neurons, layers and MLPs (parameters, zero_grad, save and load)."""
 
-import contextlib
 import json
 import math
 import numbers
-import os
-import stat
-import uuid
+
+from autograd.files import write_atomically
 
 __all__ = ["Module", "ParameterFileError"]
 
@@ -66,7 +64,7 @@ class Module:
             json.dump(document, file, indent=1)
             file.write("\n")
 
-        _write_atomically(path, write)
+        write_atomically(path, write)
 
     def load(self, path):
         """Set the parameters' data from a file written by :meth:`save`; grads are left alone.
@@ -142,44 +140,6 @@ def _savable_number(parameter):
         raise ValueError(f"cannot save parameter {parameter.label!r}: it is {data!r}, and a "
                          f"parameter file holds finite numbers only (did training diverge?)")
     return data
-
-
-def _write_atomically(path, write):
-    """Call ``write(file)`` on a new file beside ``path``, sync it, then rename it over ``path``.
-
-    The temporary file is made with ``open``'s usual permissions (0o666 less
-    the umask), or the permissions of the file it replaces, and is removed if
-    anything fails.
-    """
-    path = os.fspath(path)
-    folder, name = os.path.split(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        if os.path.exists(path):
-            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(temporary)
-        raise
-    _sync_folder(folder)
-
-
-def _sync_folder(folder):
-    # The rename itself reaches the disk only when the folder is synced
-    # (POSIX); where folders cannot be opened (Windows) there is nothing to do.
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _largest_sensible_size(parameters):

@@ -145,3 +145,28 @@ def test_load_accepts_a_file_saved_with_long_labels_and_other_spacing(tmp_path):
     other = MLP(3, [4, 2], seed=8)
     other.load(path)
     assert _data(other) == _data(model)
+
+
+def test_every_file_chainrule_writes_gets_the_usual_permissions(tmp_path):
+    # A temporary file made private (mkstemp's 0o600) and renamed into place
+    # would leave drawings, pages and plots unreadable to anyone else.
+    import os
+    from autograd import Value
+    from autograd.views import draw, page
+    from demos._common import pyplot, save_figure
+
+    umask = os.umask(0o022)
+    try:
+        y = (Value(2.0, "x") * 3).named("y")
+        written = [draw.save_svg(y, tmp_path / "y.svg"), page.write_html(y, tmp_path / "y.html")]
+        plt = pyplot("the permissions test")
+        figure = plt.figure()
+        written.append(save_figure(figure, tmp_path / "y.png"))
+        from nn import MLP
+        model = MLP(2, [2])
+        model.save(tmp_path / "model.json")
+        written.append(tmp_path / "model.json")
+    finally:
+        os.umask(umask)
+    assert {oct(os.stat(path).st_mode & 0o777) for path in written} == {oct(0o644)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "y.html", "y.png", "y.svg"]

@@ -27,10 +27,9 @@ and SVG.  Rendering needs Graphviz's ``dot`` program; :func:`dot_source` does no
 True
 """
 
-import os
 import pathlib
-import tempfile
 
+from .. import files
 from ..backward import BackwardRecord, record
 from .canvas import DotNotFoundError, Frame, GraphTooLargeError, render_svg
 from .neurons import MAX_NEURON_EDGES, NeuronView
@@ -186,26 +185,10 @@ def save_svg(root, path, **options):
 
 
 def write_atomically(path, text):
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and ``os.replace``.
-
-    A failure part-way leaves any earlier file at ``path`` untouched.
+    """Write ``text`` (UTF-8) to ``path`` whole or not at all (see :func:`autograd.files.write_atomically`).
 
     Returns:
         pathlib.Path: ``path``.
     """
-    path = pathlib.Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.",
-                                         suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-    return path
+    files.write_atomically(path, lambda file: file.write(text))
+    return pathlib.Path(path)
