@@ -25,7 +25,8 @@ def write_atomically(path, write, *, binary=False):
         str: ``path``.
 
     Raises:
-        OSError: if the folder cannot be written; whatever ``write`` raises.
+        OSError: if the folder does not exist or cannot be written (a mistyped
+            path is an error, not a new folder); whatever ``write`` raises.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -36,7 +37,6 @@ def write_atomically(path, write, *, binary=False):
     """
     path = os.fspath(path)
     folder, name = os.path.split(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
     temporary = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
     # O_EXCL: never write through a file (or link) someone else put at that name.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

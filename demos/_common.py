@@ -1,6 +1,7 @@
 """Helpers shared by the demos: headings, wrapped sentences, and the optional libraries."""
 
 import importlib
+import os
 import textwrap
 
 __all__ = ["heading", "banner", "say", "require", "pyplot", "save_figure", "DEFAULT_OUT_DIR"]
@@ -58,6 +59,7 @@ def save_figure(figure, path, dpi=None):
 
     from autograd.files import write_atomically
     try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)   # chainrule-out/
         figure.tight_layout()
         return write_atomically(path, lambda file: figure.savefig(file, format="png", dpi=dpi),
                                 binary=True)

@@ -32,6 +32,7 @@ import html
 import io
 import json
 import math
+import os
 import re
 from collections import namedtuple
 
@@ -488,4 +489,5 @@ def write_page(path, *, title, intro, charts, panels_html, frames, point_names=N
 </body>
 </html>
 """
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     return write_atomically(path, lambda file: file.write(page))
