@@ -100,7 +100,7 @@ def _collector_paused():
             gc.enable()
 
 
-def sweep(root, on_edge=None):
+def sweep(root, on_edge=None, *, order=None):
     """Run the chain rule from ``root`` down to every leaf; return the topological order.
 
     For each node in reverse topological order (so its gradient is complete),
@@ -121,7 +121,8 @@ def sweep(root, on_edge=None):
     Args:
         root: a Value.
         on_edge: optional callable, given an :class:`EdgeUpdate` after each
-            update; the stepper and the animation record the pass this way.
+            update; :func:`record` keeps the pass this way.
+        order: ``topological_order(root)``, if the caller has it already.
 
     Returns:
         list of Values in topological order (root last).
@@ -134,7 +135,8 @@ def sweep(root, on_edge=None):
     # hot loop below runs exactly as it would without anomaly detection.
     checking = current_mode().checking
     with _collector_paused():
-        order = topological_order(root)
+        if order is None:
+            order = topological_order(root)
         seed_gradients(order)
         if on_edge is None and not checking:
             # The hot path: the same updates as the loop below, with no
@@ -298,11 +300,6 @@ class BackwardRecord:
         """The edges, as (child, slot) pairs, that the first ``step`` steps have updated (set)."""
         return {(update.child, update.slot) for update in self.steps[:self.check_step(step)]}
 
-    def edges(self):
-        """Every edge of the graph as (child, slot, parent), children in topological order."""
-        return [(child, slot, parent) for child in self.order
-                for slot, parent in enumerate(child.parents)]
-
     def _repr_html_(self):
         """In Jupyter: the drawing of the whole pass and a line with its step count.
 
@@ -358,7 +355,7 @@ def record(root, *, constants=False, who="record"):
     try:
         for node in order:
             node.grad = 0.0
-        sweep(root, on_edge=updates.append)
+        sweep(root, on_edge=updates.append, order=order)
         grads = {node: node.grad for node in order}
     finally:
         for node, grad in zip(order, saved):

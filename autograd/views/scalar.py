@@ -148,7 +148,7 @@ class ScalarView(Canvas):
         rows = [self.cell(key + ("local",),
                           f"{partial(of_child, of_parent)} = {format_number(local)}" if computed
                           else "")]
-        applied = self.show_grads and self.edge_applied(child, slot)
+        applied = self.edge_applied(child, slot)      # never, in a values-only picture
         upstream = self.grads.get(child, 0.0)
         if applied:
             contribution = upstream * local
