@@ -13,7 +13,7 @@ What is drawn, in order of preference:
   :data:`~autograd.views.scalar.MAX_SCALAR_NODES` nodes;
 * else the neuron view, if the graph holds neurons of an ``nn`` network and
   that view can draw it;
-* else a short summary (data, grad, op, node count) that says how to draw it.
+* else a short summary (data, op, node count; a record's also d root/d root) that says how to draw it.
 
 If Graphviz's ``dot`` is not installed, the summary carries the
 :class:`~autograd.views.canvas.DotNotFoundError` message: a display never
@@ -75,11 +75,11 @@ def value_html(value):
             why_not = (f"{_too_many(n_nodes)}, and more than the {MAX_DISPLAY_NODES} a notebook "
                        f"display records to try the network view")
         if why_not:
-            return summary_html(value, value.grad, n_nodes, None, why_not, _draw_anyway(n_nodes))
+            return summary_html(value, None, n_nodes, None, why_not, _draw_anyway(n_nodes))
     rec = record(value, who="display")
     svg, why_not, advice = _drawing(rec)
     if svg is None:
-        return summary_html(value, value.grad, n_nodes, None, why_not, advice)
+        return summary_html(value, None, n_nodes, None, why_not, advice)
     return f"{BOX}{svg}</div>"
 
 
@@ -124,8 +124,9 @@ def summary_html(value, grad, n_nodes, n_steps, why_not, advice=None):
 
     Args:
         value (autograd.Value): the root.
-        grad (float): the gradient to show: a Value's ``.grad`` as it is now,
-            a record's d root/d root.
+        grad (float or None): a record's d root/d root; None for a Value, whose
+            ``.grad`` as it is now is not a number of any recorded pass, so a
+            summary does not show it.
         n_nodes (int): how many nodes its drawing would have.
         n_steps (int or None): a record's step count, or None for a Value.
         why_not (str): why there is no drawing, shown as it is.
@@ -136,8 +137,8 @@ def summary_html(value, grad, n_nodes, n_steps, why_not, advice=None):
         str: HTML.
 
     >>> from autograd import Value
-    >>> shown = summary_html(Value(2.0, "x") * 3, 0.0, 2, None, "dot is missing")
-    >>> "data 6 · grad 0 · op <code>*</code> · 2 nodes" in shown, "dot is missing" in shown
+    >>> shown = summary_html(Value(2.0, "x") * 3, None, 2, None, "dot is missing")
+    >>> "data 6 · op <code>*</code> · 2 nodes" in shown, "dot is missing" in shown
     (True, True)
     """
     name = shown_label(value.label) if value.label else "this Value"
@@ -145,8 +146,10 @@ def summary_html(value, grad, n_nodes, n_steps, why_not, advice=None):
         made_by = f"op <code>{html_text(str(value.op))}</code>"
     else:
         made_by = f"a leaf ({value.role})"
-    facts = [f"data {format_number(value.data)}", f"grad {format_number(grad)}", made_by,
-             f"{n_nodes} node{'s' if n_nodes != 1 else ''}"]
+    facts = [f"data {format_number(value.data)}"]
+    if grad is not None:
+        facts.append(f"grad {format_number(grad)}")
+    facts += [made_by, f"{n_nodes} node{'s' if n_nodes != 1 else ''}"]
     if n_steps is not None:
         facts.append(f"{n_steps} step{'s' if n_steps != 1 else ''} in the recorded pass")
     shown = f'{BOX}<p><b>{html_text(name)}</b>: {" · ".join(facts)}</p>'
