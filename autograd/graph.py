@@ -2,6 +2,10 @@
 
 __all__ = ["topological_order"]
 
+# Nodes with more parents than this are tested in one go (see below); for
+# fewer, the test costs more than it saves.
+WIDE = 4
+
 
 def topological_order(root):
     """Return every node that ``root`` depends on, parents before children, ``root`` last.
@@ -23,19 +27,33 @@ def topological_order(root):
     """
     order = []
     visited = {root}
-    # Each stack entry is a node and an iterator over the parents still to visit.
-    stack = [(root, iter(root.parents))]
-    while stack:
-        node, parents_left = stack[-1]
-        for parent in parents_left:
+    # Two stacks side by side: the nodes being visited, and for each an
+    # iterator over the parents still to visit.  (One stack of (node,
+    # iterator) pairs did the same with a tuple per node; this is about a
+    # fifth faster on graphs of small nodes, and sorting is a third of
+    # backward()'s time there.)  Methods are bound once, outside the loop.
+    nodes, parents_left = [root], [iter(root.parents)]
+    push_node, pop_node = nodes.append, nodes.pop
+    push_parents, pop_parents = parents_left.append, parents_left.pop
+    finish, see = order.append, visited.add
+    while parents_left:
+        for parent in parents_left[-1]:
             if parent not in visited:
-                visited.add(parent)
-                if parent.parents:
-                    stack.append((parent, iter(parent.parents)))
+                see(parent)
+                grandparents = parent.parents
+                # A wide node (a neuron's Σw·a+b) whose parents have all been
+                # seen is finished at once: one test in C instead of a turn
+                # of this loop per parent.  In a network most are: the
+                # weights are shared by every sample, and a layer's outputs
+                # by every neuron of the next.  (Seen parents are finished
+                # ones: one still on the stack would make a cycle.)
+                if grandparents and not (len(grandparents) > WIDE
+                                         and visited.issuperset(grandparents)):
+                    push_node(parent)
+                    push_parents(iter(grandparents))
                     break
-                order.append(parent)   # a leaf is finished as soon as it is seen
+                finish(parent)   # a leaf, or a node whose parents are all finished
         else:
-            stack.pop()
-            order.append(node)
+            pop_parents()
+            finish(pop_node())
     return order
-
