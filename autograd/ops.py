@@ -116,6 +116,14 @@ class Op(str):
         gate: the op's pattern in the backward pass, one of :data:`GATES`
             (``"distributes"``, ``"swaps"``, ``"routes"``), or ``None`` when
             it has none of them; step sentences and the quiz name it.
+        grouped: for an n-ary op whose inputs come in groups (the weighted
+            sum's weights, inputs and bias), ``(forward, local_grads)`` taking
+            one argument per group (a sequence of floats, or one float for a
+            group of one), with no ``out``: the same rules, in the form that
+            ``forward`` and ``local_grads`` are written with, so that the
+            function making the op's nodes (``weighted_sum``) need not join
+            its groups into one argument list that the rules split again.
+            ``None`` for other rows.
         sympy: the forward rule for SymPy, ``sympy(sp, *inputs)`` with ``sp``
             the sympy module (passed in: the engine imports only the standard
             library) and SymPy expressions as inputs.  A kink is a
@@ -140,7 +148,7 @@ class Op(str):
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
                 notation="call", symbol=None, rule_of_slot=None, gate=None, code=None,
-                array_code=None, torch_code=None, sympy=None):
+                array_code=None, torch_code=None, grouped=None, sympy=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         if gate is not None and gate not in GATES:
@@ -158,6 +166,7 @@ class Op(str):
         op.array_code = array_code
         op.torch_code = torch_code
         op.gate = gate
+        op.grouped = grouped
         op.sympy = sympy
         if arity is not None:
             if len(op.derivatives) != arity:
@@ -721,18 +730,20 @@ SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1"
 # ordered (w_1..w_n, a_1..a_n, b).  The notes write it as one formula,
 # z[l]_j = Σ_i w[l]_ij · a[l-1]_i + b[l]_j, so we draw and step it as one node;
 # it also saves the engine 2n nodes per neuron.
-def _weighted_sum(*parts):
-    n = len(parts) // 2
-    weights, inputs, bias = parts[:n], parts[n:2 * n], parts[-1]
+def _weighted_sum_of(weights, inputs, bias):
     # bias + w_1·a_1 + w_2·a_2 + ..., the sum a loop `total += w_i·a_i` makes,
     # with the multiplying and adding done in C: this is most of a network's
     # forward pass.  (Python 3.12+ adds floats in sum() with compensation,
     # which rounds slightly less.)
     return sum(map(operator.mul, weights, inputs), bias)
+def _weighted_sum_grads_of(weights, inputs, bias):
+    return (*inputs, *weights, 1.0)            # ∂z/∂w_i = a_i, ∂z/∂a_i = w_i, ∂z/∂b = 1
+def _weighted_sum(*parts):
+    n = len(parts) // 2
+    return _weighted_sum_of(parts[:n], parts[n:2 * n], parts[-1])
 def _weighted_sum_grads(*parts_and_out):
     n = (len(parts_and_out) - 2) // 2
-    weights, inputs = parts_and_out[:n], parts_and_out[n:2 * n]
-    return (*inputs, *weights, 1.0)
+    return _weighted_sum_grads_of(parts_and_out[:n], parts_and_out[n:2 * n], parts_and_out[-2])
 def _weighted_sum_rule(slot, n_inputs):
     n = (n_inputs - 1) // 2          # parents: (w_1..w_n, a_1..a_n, b)
     if slot < n:
@@ -766,6 +777,7 @@ WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i 
                   ("∂{out}/∂w_i = a_i", "∂{out}/∂a_i = w_i", "∂{out}/∂b = 1"), None,
                   rule_of_slot=_weighted_sum_rule, code=_weighted_sum_code,
                   array_code=_weighted_sum_array_code, torch_code=_weighted_sum_torch_code,
+                  grouped=(_weighted_sum_of, _weighted_sum_grads_of),
                   # The forward rule is plain arithmetic: it works on SymPy expressions as written.
                   sympy=lambda sp, *parts: _weighted_sum(*parts))
 

@@ -1,7 +1,7 @@
 """Activation functions by name, and softmax over a list of Values."""
 
 from autograd import Value, ops, sum_values
-from autograd.value import _unary
+from autograd.value import node_maker
 
 __all__ = ["ACTIVATIONS", "activation_named", "resolve_activation", "softmax"]
 
@@ -43,9 +43,7 @@ ACTIVATION_RULES = {
 def _applying(row):
     # The engine's own one-parent node maker, so a row passed in builds exactly
     # the node its Value method would (Value.leaky_relu(slope) does the same).
-    def activation(z):
-        return _unary(row, z)
-    return activation
+    return node_maker(row)
 
 
 def activation_named(name, argument="activation", owner=""):

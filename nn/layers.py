@@ -15,7 +15,8 @@ import math
 import operator
 import random
 
-from autograd import Value, weighted_sum
+from autograd import Value
+from autograd.value import node_maker, weighted_sum_node, weighted_sum_nodes
 from autograd.grad_mode import NOT_RECORDING, current_mode
 from autograd.value import PARAMETER, NeuronRole
 
@@ -88,6 +89,9 @@ class Neuron(Module):
         # activation_name is the name, or the row itself (an Op is its name).
         self.activation_name = activation
         self.activation, self.activation_rule = resolve_activation(activation, owner="Neuron")
+        # The row's own node maker: the node the activation function makes, one call sooner.
+        self._make_activation = (None if self.activation_rule is None
+                                 else node_maker(self.activation_rule))
         self.layer, self.index = layer, index
         rng = rng if rng is not None else random.Random(seed)
         bound = 1.0 / math.sqrt(n_inputs)
@@ -113,13 +117,17 @@ class Neuron(Module):
         return self._forward_values(_as_values(inputs))
 
     def _forward_values(self, inputs):
-        # inputs: list of Values (a Layer converts them once for all its neurons).
-        z = weighted_sum(self.w, inputs, self.b).named(self._z_label)
-        z.role = self._z_role
-        if self.activation_name == "linear":
+        # inputs: list of Values (a Layer converts them once for all its
+        # neurons), so the node is made without weighted_sum's checks.
+        return self._activate(weighted_sum_node(self.w, inputs, self.b))
+
+    def _activate(self, z):
+        # z: this neuron's weighted sum; labels it and its activation a.
+        z.label, z.role = self._z_label, self._z_role
+        if self._make_activation is None:
             return z
-        a = self.activation(z).named(self._a_label)
-        a.role = self._a_role
+        a = self._make_activation(z)
+        a.label, a.role = self._a_label, self._a_role
         return a
 
     def _forward_numbers(self, inputs):
@@ -181,8 +189,15 @@ class Layer(Module):
         _check_inputs(inputs, self.n_inputs, self)
         if current_mode() is NOT_RECORDING:
             return [Value(a) for a in self._forward_numbers(_as_numbers(inputs))]
-        inputs = _as_values(inputs)   # once, not once per neuron
-        return [neuron._forward_values(inputs) for neuron in self.neurons]
+        return self._forward_values(_as_values(inputs))
+
+    def _forward_values(self, inputs):
+        # inputs: list of Values, converted once (and read once, by
+        # weighted_sum_nodes), not once per neuron.
+        neurons = self.neurons
+        sums = weighted_sum_nodes([neuron.w for neuron in neurons], inputs,
+                                  [neuron.b for neuron in neurons])
+        return [neuron._activate(z) for neuron, z in zip(neurons, sums)]
 
     def _forward_numbers(self, inputs):
         # Under no_grad: floats in, floats out, no Value in between.  Each
@@ -264,9 +279,12 @@ class MLP(Module):
             for layer in self.layers:
                 numbers = layer._forward_numbers(numbers)
             return [Value(a) for a in numbers]
-        for layer in self.layers:
-            inputs = layer(inputs)
-        return inputs
+        # The first layer checks and converts the inputs; each layer's
+        # outputs are Values of the right number already.
+        values = self.layers[0](inputs)
+        for layer in self.layers[1:]:
+            values = layer._forward_values(values)
+        return values
 
     def parameters(self):
         """Return every layer's parameters, layer by layer."""
