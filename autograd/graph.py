@@ -2,9 +2,10 @@
 
 __all__ = ["topological_order"]
 
-# Nodes with more parents than this are tested in one go (see below); for
-# fewer, the test costs more than it saves.
-WIDE = 4
+# Nodes with more parents than this are tested in one go (see below).  A
+# one-parent node (an activation) rarely has its parent seen already: its
+# weighted sum is made for it alone, so there the test would only cost.
+WIDE = 1
 
 
 def topological_order(root):
@@ -41,12 +42,12 @@ def topological_order(root):
             if parent not in visited:
                 see(parent)
                 grandparents = parent.parents
-                # A wide node (a neuron's Σw·a+b) whose parents have all been
-                # seen is finished at once: one test in C instead of a turn
-                # of this loop per parent.  In a network most are: the
-                # weights are shared by every sample, and a layer's outputs
-                # by every neuron of the next.  (Seen parents are finished
-                # ones: one still on the stack would make a cycle.)
+                # A node whose parents have all been seen (a neuron's Σw·a+b,
+                # a product w·x) is finished at once: one test in C instead
+                # of a turn of this loop per parent.  In a network most are:
+                # the weights are shared by every sample, and a layer's
+                # outputs by every neuron of the next.  (Seen parents are
+                # finished ones: one still on the stack would make a cycle.)
                 if grandparents and not (len(grandparents) > WIDE
                                          and visited.issuperset(grandparents)):
                     push_node(parent)

@@ -12,13 +12,12 @@ Each neuron's weighted sum is one node (op ``Σw·a+b``); see ``autograd.weighte
 """
 
 import math
-import operator
 import random
 
-from autograd import Value
-from autograd.value import node_maker, weighted_sum_node, weighted_sum_nodes
+from autograd import Value, ops
 from autograd.grad_mode import NOT_RECORDING, current_mode
-from autograd.value import PARAMETER, NeuronRole
+from autograd.value import (PARAMETER, NeuronRole, node_maker, weighted_sum_node,
+                            weighted_sum_nodes)
 
 from .activations import resolve_activation
 from .arguments import count, shown
@@ -33,7 +32,8 @@ def _parameter(data, label):
     return parameter
 
 
-_data_of = operator.attrgetter("data")
+# The Σw·a+b row's forward rule over (weights, inputs, bias), for plain floats under no_grad().
+_weighted_sum_of = ops.WEIGHTED_SUM.grouped[0]
 
 
 def _as_values(inputs):
@@ -133,9 +133,8 @@ class Neuron(Module):
     def _forward_numbers(self, inputs):
         # Under no_grad a neuron has no graph to build, so it works on plain
         # floats; the same rules from the table, without a node per step.
-        # inputs: list of floats.  The same sum as the Σw·a+b row, with the
-        # weights' data read and multiplied in C (map) rather than in a Python loop.
-        z = sum(map(operator.mul, map(_data_of, self.w), inputs), self.b.data)
+        # inputs: list of floats.  The Σw·a+b row's own rule, on the data.
+        z = _weighted_sum_of([w.data for w in self.w], inputs, self.b.data)
         if self.activation_rule is None:
             return z
         return self.activation_rule.forward(z)
@@ -203,7 +202,7 @@ class Layer(Module):
         # Under no_grad: floats in, floats out, no Value in between.  Each
         # neuron's sum is Neuron._forward_numbers' one line, repeated here to
         # save a call per neuron; the activation is the same for the whole layer.
-        sums = [sum(map(operator.mul, map(_data_of, neuron.w), inputs), neuron.b.data)
+        sums = [_weighted_sum_of([w.data for w in neuron.w], inputs, neuron.b.data)
                 for neuron in self.neurons]
         rule = self.neurons[0].activation_rule
         return sums if rule is None else list(map(rule.forward, sums))
