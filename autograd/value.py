@@ -416,7 +416,7 @@ def _counted_local_grads(op, parents, inputs, out):
 def _node_in_other_mode(op, parents, inputs, out):
     """The result node under ``no_grad()`` (a leaf) or ``detect_anomaly()`` (checked).
 
-    Kept out of ``_unary``, ``_binary`` and ``_apply`` so that the usual case,
+    Kept out of the node makers and ``_apply`` so that the usual case,
     recording without checks, costs one read of the mode and one identity test.
     """
     mode = current_mode()
