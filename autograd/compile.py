@@ -44,6 +44,7 @@ Source: the tracing JIT of JAX (``jax.jit``: trace once per static argument
 values, replay the trace) and TorchDynamo's guards.
 """
 
+import ast
 import contextlib
 import contextvars
 import inspect
@@ -175,6 +176,89 @@ class _Program:
         self.n_nodes = n_nodes
 
 
+class _Matrix:
+    """Nodes that the NumPy mode writes as one matrix, a row per node and a column per sample.
+
+    A *layer*: nodes of a row with a layer form (``op.layer``, the weighted
+    sum) that share one list of inputs, each with its own weights and bias
+    (parameters used nowhere else).  A *map*: one op applied to each row of
+    another matrix, in order (the layer's activations).
+    """
+
+    def __init__(self, kind, op, source=None, inputs=()):
+        self.kind, self.op = kind, op
+        self.members = []           # one node per row
+        self.source = source        # the _Matrix a map applies to, or a layer's inputs as a matrix
+        self.inputs = inputs        # a layer's shared inputs (nodes)
+        self.weights, self.biases = [], []
+        self.read_one_by_one = set()     # members some other node (or a guard) reads on its own
+        self.name = ""
+
+
+def _matrices(order, root, per_sample, parameter_slot, guards):
+    """Find the layers and maps of a recorded graph (see :class:`_Matrix`); return them in order."""
+    uses = {}
+    for node in order:
+        for parent in node.parents:
+            uses[parent] = uses.get(parent, 0) + 1
+
+    def trained_here_only(leaf):
+        return id(leaf) in parameter_slot and uses[leaf] == 1
+
+    layers = {}
+    for node in order:
+        form = node.op.layer if node.parents else None
+        if form is None or node is root:
+            continue
+        weights, inputs, bias = form.parts(node.parents)
+        if (inputs and all(parent in per_sample for parent in inputs)
+                and all(trained_here_only(leaf) for leaf in (*weights, bias))):
+            layer = layers.setdefault((node.op, tuple(inputs)),
+                                      _Matrix("layer", node.op, inputs=tuple(inputs)))
+            layer.members.append(node)
+            layer.weights.append(weights)
+            layer.biases.append(bias)
+    matrices = list(layers.values())
+    row_of = {member: (matrix, row) for matrix in matrices
+              for row, member in enumerate(matrix.members)}
+    # Maps of maps (an activation of an activation) are found one level per pass.
+    found = True
+    while found:
+        found = False
+        candidates = {}
+        for node in order:
+            if len(node.parents) == 1 and node is not root and node not in row_of \
+                    and node.parents[0] in row_of:
+                source, row = row_of[node.parents[0]]
+                candidates.setdefault((source, node.op), {}).setdefault(row, []).append(node)
+        for (source, op), rows in candidates.items():
+            if len(rows) == len(source.members) and all(len(nodes) == 1 for nodes in rows.values()):
+                matrix = _Matrix("map", op, source=source)
+                matrix.members = [rows[row][0] for row in range(len(source.members))]
+                matrices.append(matrix)
+                row_of.update((member, (matrix, row)) for row, member in enumerate(matrix.members))
+                found = True
+    by_members = {tuple(matrix.members): matrix for matrix in matrices}
+    for matrix in matrices:
+        if matrix.kind == "layer":
+            matrix.source = by_members.get(matrix.inputs)
+    # Whatever reads a member other than as a whole matrix needs the member by name.
+    for node in order:
+        entry = row_of.get(node)
+        if entry is not None and entry[0].source is not None:
+            continue                # reads its source matrix as a whole
+        for parent in node.parents:
+            if parent in row_of:
+                row_of[parent][0].read_one_by_one.add(parent)
+    for left, _, right, _ in guards:
+        for thing in (left, right):
+            if isinstance(thing, Value) and thing in row_of:
+                row_of[thing][0].read_one_by_one.add(thing)
+    position = {node: index for index, node in enumerate(order)}
+    matrices.sort(key=lambda matrix: min(position[member] for member in matrix.members))
+    return matrices, row_of
+
+
 def _write_program(root, function_name, parameters, input_names, guards, numpy, batched):
     """Generate the source of a function computing ``root`` and its gradients.
 
@@ -184,7 +268,8 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
         parameters: list of parameter Values (the program reads them from ``params``).
         input_names: dict Value -> variable name, for the sample's input leaves.
         guards: list of (left, symbol, right, outcome) comparisons made while recording.
-        numpy: write NumPy array code (every variable an array over the batch).
+        numpy: write NumPy array code (every variable an array over the batch),
+            with each layer (and its activations) as one matrix (see :class:`_Matrix`).
         batched: loop over ``batch`` (pure Python) or read whole columns (NumPy);
             False for a graph with no sample inputs (a penalty on the parameters).
 
@@ -194,7 +279,7 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     order = topological_order(root)
     in_graph = set(order)
     parameter_slot = {id(p): position for position, p in enumerate(parameters)}
-    names, taken = {}, set(input_names.values())
+    names, taken = {}, {*input_names.values(), function_name}
     namespace = {"GuardFailed": GuardFailed, "guard_messages": [], "nan": math.nan}
     if numpy:
         namespace["np"] = _numpy()
@@ -232,6 +317,15 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
             names[node] = name
         taken.add(names[node])
 
+    def fresh(base):
+        """An unused variable name from ``base`` (and an unused one for the namespace)."""
+        name, suffix = base, 1
+        while name in taken or name in namespace or name in _RESERVED:
+            suffix += 1
+            name = f"{base}_{suffix}"
+        taken.add(name)
+        return name
+
     def operand(thing):
         if isinstance(thing, Value):
             if thing not in in_graph:
@@ -240,22 +334,67 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
             return names[thing]
         return _literal(float(thing))
 
+    # The nodes that differ from sample to sample (arrays in NumPy mode); the
+    # others depend on the parameters and constants alone.
+    per_sample = set(input_names)
+    for node in order:
+        if any(parent in per_sample for parent in node.parents):
+            per_sample.add(node)
+    array_names = {names[node] for node in per_sample}
+
+    matrices, row_of = _matrices(order, root, per_sample, parameter_slot, guards) if numpy \
+        else ([], {})
+    position_of = {names[parameters[p]]: k for k, p in enumerate(sorted(used_parameters))}
+    in_a_layer = set()      # parameters read as part of a layer's matrices
+    for matrix in matrices:
+        matrix.name = fresh(_capital(_common_name([names[m] for m in matrix.members], "M")))
+        array_names.add(matrix.name)
+        if matrix.kind == "layer":
+            weights = _common_name([names[w] for row in matrix.weights for w in row], "W")
+            matrix.weights_name = fresh(_capital(weights))
+            matrix.biases_name = fresh(_common_name([names[b] for b in matrix.biases], "b"))
+            namespace[matrix.weights_name + "_at"] = _numpy().array(
+                [[position_of[names[w]] for w in row] for row in matrix.weights], dtype=int)
+            namespace[matrix.biases_name + "_at"] = _numpy().array(
+                [[position_of[names[b]]] for b in matrix.biases], dtype=int)
+            in_a_layer.update(id(leaf) for row in matrix.weights for leaf in row)
+            in_a_layer.update(id(leaf) for leaf in matrix.biases)
+            if matrix.source is None:
+                matrix.inputs_name = fresh(
+                    _capital(_common_name([names[i] for i in matrix.inputs], "A")))
+                array_names.add(matrix.inputs_name)
+    position = {node: index for index, node in enumerate(order)}
+    first_member = {min(matrix.members, key=position.get): matrix for matrix in matrices}
+
     indent = "        " if batched and not numpy else "    "
     lines = []
     used_parameters.sort()      # in the order of the parameter list: w[1] first
     parameter_names = [names[parameters[position]] for position in used_parameters]
     if parameter_names:
-        lines.append(_wrapped("    (", parameter_names, ",) = params"))
-        # The gradients so far (of earlier samples, or another program's), added to.
-        lines.append(_wrapped("    (", ["g_" + name for name in parameter_names], ",) = grads"))
+        if matrices:
+            lines.append("    params = np.array(params)")
+            one_by_one = [k for k, position in enumerate(used_parameters)
+                          if id(parameters[position]) not in in_a_layer]
+            if one_by_one:
+                namespace["one_by_one_at"] = one_by_one
+                lines.append(_wrapped("    (", [parameter_names[k] for k in one_by_one],
+                                      ",) = params[one_by_one_at]"))
+        else:
+            lines.append(_wrapped("    (", parameter_names, ",) = params"))
+        if numpy:
+            lines.append("    grads = np.array(grads, dtype=float)")
+        else:
+            # The gradients so far (of earlier samples, or another program's), added to.
+            lines.append(_wrapped("    (", ["g_" + name for name in parameter_names], ",) = grads"))
     lines.append("    loss = 0.0")
     if batched:
         pattern = input_names.pattern
         lines.append(f"    for {pattern} in batch:" if not numpy else f"    {pattern} = batch")
-    lines.append(f"{indent}# forward pass: one line per node")
+    lines.append(f"{indent}# forward pass: one line per node"
+                 + (", one per matrix for a layer's nodes" if matrices else ""))
     guards_after = {}
     for left, symbol, right, outcome in guards:
-        last = max((order.index(v) for v in (left, right) if isinstance(v, Value) and v.parents),
+        last = max((position[v] for v in (left, right) if isinstance(v, Value) and v.parents),
                    default=-1)
         guards_after.setdefault(last, []).append((left, symbol, right, outcome))
 
@@ -272,28 +411,41 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
                 check = f"not ({test})" if outcome else f"({test})"
             lines.append(f"{indent}if {check}: raise GuardFailed(guard_messages[{index}])")
 
-    # The nodes that differ from sample to sample (arrays in NumPy mode); the
-    # others depend on the parameters and constants alone.
-    per_sample = set(input_names)
-    for node in order:
-        if any(parent in per_sample for parent in node.parents):
-            per_sample.add(node)
-    array_names = {names[node] for node in per_sample}
+    def code_of(op):
+        if numpy and op.array_code is not None:
+            return lambda args, out: op.array_code(args, out, array_names)
+        return op.code
 
-    def code_of(node):
-        if numpy:
-            if node.op.array_code is not None:
-                return lambda args, out: node.op.array_code(args, out, array_names)
-            return node.op.code
-        return node.op.code
+    def write_matrix_forward(matrix):
+        if matrix.kind == "layer":
+            lines.append(f"{indent}{matrix.weights_name} = params[{matrix.weights_name}_at]"
+                         f"  # {_count(len(matrix.members), 'neuron')} × {_count(len(matrix.inputs), 'input')}")
+            lines.append(f"{indent}{matrix.biases_name} = params[{matrix.biases_name}_at]")
+            if matrix.source is None:
+                lines.append(_wrapped(f"{indent}{matrix.inputs_name} = np.stack((",
+                                      [names[node] for node in matrix.inputs], ",))"))
+            inputs = matrix.inputs_name if matrix.source is None else matrix.source.name
+            forward = matrix.op.layer.forward(matrix.weights_name, inputs, matrix.biases_name)
+            lines.append(f"{indent}{matrix.name} = {forward}  # {matrix.op}, a row per neuron")
+        else:
+            forward, _ = code_of(matrix.op)([matrix.source.name], matrix.name)
+            lines.append(f"{indent}{matrix.name} = {forward}  # {matrix.op}")
+        if matrix.read_one_by_one:
+            lines.append(_wrapped(f"{indent}(", [names[node] for node in matrix.members],
+                                  f",) = {matrix.name}"))
 
     write_guards(-1)
     for position, node in enumerate(order):
         if not node.parents:
             continue
+        if node in row_of:
+            if node in first_member:
+                write_matrix_forward(first_member[node])
+            write_guards(position)
+            continue
         op = node.op
         args = [names[parent] for parent in node.parents]
-        code = code_of(node)
+        code = code_of(op)
         if code is not None:
             forward, _ = code(args, names[node])
             lines.append(f"{indent}{names[node]} = {forward}  # {op}")
@@ -307,19 +459,24 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     root_name = names[root]
     lines.append(f"{indent}loss += {'np.sum(' + root_name + ' * ones)' if numpy else root_name}")
 
-    lines.append(f"{indent}# backward pass: one line per edge, parent.grad += local_grad · upstream_grad")
+    lines.append(f"{indent}# backward pass: one line per edge, parent.grad += local_grad · upstream_grad"
+                 + (", one per matrix for a layer's nodes" if matrices else ""))
     lines.append(f"{indent}g_{root_name} = {'scale * ones' if numpy else 'scale'}")
-    # Each node's edges, in the sweep's order.  In pure Python, a node with
-    # several edges passes them on only when its gradient is not 0 (a ReLU
-    # that was off sends back exactly 0): adding 0·local_grad changes nothing,
-    # except where a local derivative is inf or nan, which the eager sweep
-    # would turn into nan.
+    # Each node's edges, in the sweep's order; a matrix where its first node is.
+    # In pure Python, a node with several edges passes them on only when its
+    # gradient is not 0 (a ReLU that was off sends back exactly 0): adding
+    # 0·local_grad changes nothing, except where a local derivative is inf or
+    # nan, which the eager sweep would turn into nan.
     blocks = []
     for node in reversed(order):
         if not node.parents:
             continue
+        if node in row_of:
+            if node in first_member:
+                blocks.append(first_member[node])
+            continue
         op, args, out = node.op, [names[parent] for parent in node.parents], names[node]
-        code = code_of(node)
+        code = code_of(op)
         setup = []
         if code is not None:
             _, local_grads = code(args, out)
@@ -334,7 +491,10 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
         if edges:
             blocks.append((out, setup, edges, not numpy and len(edges) >= 3))
     assigned, zero_first = {root}, {}      # a dict keeps the listing's order
-    for _, _, edges, skippable in blocks:
+    for block in blocks:
+        if isinstance(block, _Matrix):
+            continue
+        _, _, edges, skippable = block
         for parent, _ in edges:
             if parent.parents and parent not in assigned:
                 assigned.add(parent)
@@ -348,15 +508,54 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     # the batch in one step at the end, which saves two array operations per edge.
     parameter_edges = []        # (position among the used parameters, local grad, upstream)
     added_on_the_spot = {}      # parameters with an edge added in place (a dict keeps order)
-    position_of = {names[parameters[p]]: k for k, p in enumerate(used_parameters)}
-    for out, setup, edges, skippable in blocks:
+    start_of_backward = len(lines)
+
+    def add_to(target, contribution, inner=indent):
+        """``target = contribution`` the first time, ``+=`` after (target: a node or a _Matrix)."""
+        name = f"g_{target.name}" if isinstance(target, _Matrix) else f"g_{names[target]}"
+        lines.append(f"{inner}{name} {'+=' if target in assigned else '='} {contribution}")
+        assigned.add(target)
+
+    def write_matrix_backward(matrix):
+        upstream = f"g_{matrix.name}"
+        reached = [member for member in matrix.members if member in assigned]
+        if reached:         # the rows that nodes reading members one by one sent back
+            rows = [f"g_{names[member]}" if member in assigned else "0.0 * ones"
+                    for member in matrix.members]
+            lines.append(_wrapped(f"{indent}{upstream} {'+=' if matrix in assigned else '='} np.stack((",
+                                  rows, ",))"))
+            assigned.add(matrix)
+        if matrix not in assigned:
+            return
+        if matrix.kind == "map":
+            _, (local_grad,) = code_of(matrix.op)([matrix.source.name], matrix.name)
+            add_to(matrix.source, _times(local_grad, upstream))
+            return
+        inputs = matrix.inputs_name if matrix.source is None else matrix.source.name
+        d_weights, d_inputs, d_biases = matrix.op.layer.grads(
+            matrix.weights_name, inputs, matrix.biases_name, upstream)
+        lines.append(f"{indent}grads[{matrix.weights_name}_at] += {d_weights}")
+        lines.append(f"{indent}grads[{matrix.biases_name}_at] += {d_biases}")
+        if matrix.source is not None:
+            add_to(matrix.source, d_inputs)
+            return
+        needing = [(row, node) for row, node in enumerate(matrix.inputs) if node.parents]
+        if needing:
+            lines.append(f"{indent}g_{inputs} = {d_inputs}")
+            for row, node in needing:
+                add_to(node, f"g_{inputs}[{row}]")
+
+    for block in blocks:
+        if isinstance(block, _Matrix):
+            write_matrix_backward(block)
+            continue
+        out, setup, edges, skippable = block
         inner = indent
         if skippable:
             lines.append(f"{indent}if g_{out}:")
             inner = indent + "    "
         lines.extend(inner + line for line in setup)
         for parent, contribution in edges:
-            target = f"g_{names[parent]}"
             local_grad = contribution[:-len(f" * g_{out}")] if contribution.endswith(
                 f" * g_{out}") else "1.0" if contribution == f"g_{out}" else None
             if numpy and not parent.parents and local_grad in array_names | {"1.0"}:
@@ -365,15 +564,15 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
                 continue
             if not parent.parents:
                 added_on_the_spot[names[parent]] = True
-            if parent.parents and parent not in assigned:
-                lines.append(f"{inner}{target} = {contribution}")
-                assigned.add(parent)
+                lines.append(f"{inner}g_{names[parent]} += {contribution}")
             else:
-                lines.append(f"{inner}{target} += {contribution}")
+                add_to(parent, contribution, inner)
     if numpy:
-        lines.append("    # each parameter's gradient: local_grad · upstream_grad of its edges, "
-                     "summed over the edges and the batch")
-        lines.append("    grads = np.array(grads, dtype=float)")
+        if added_on_the_spot:       # from 0: the gradients so far are in grads
+            lines.insert(start_of_backward, f"{indent}{' = '.join('g_' + name for name in added_on_the_spot)} = 0.0")
+        if parameter_edges or added_on_the_spot:
+            lines.append("    # each parameter's gradient: local_grad · upstream_grad of its edges, "
+                         "summed over the edges and the batch")
         if parameter_edges:
             namespace["edge_parameter"] = [position for position, _, _ in parameter_edges]
             lines.append(_wrapped("    local = np.stack((", [l for _, l, _ in parameter_edges], ",))"))
@@ -381,16 +580,31 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
                                   ",))"))
             lines.append('    grads += np.bincount(edge_parameter, np.einsum("ij,ij->i", local, '
                          f"upstream), minlength={len(parameter_names)})")
-        for k, name in enumerate(parameter_names):
-            if name in added_on_the_spot:
-                lines.append(f"    grads[{k}] += np.sum(g_{name})")
-        lines.append("    return loss, grads.tolist()")
+        for name in added_on_the_spot:
+            lines.append(f"    grads[{position_of[name]}] += np.sum(g_{name})")
+        lines.append("    return loss, grads.tolist()" if parameter_names else "    return loss, []")
     else:
         lines.append(_wrapped("    return loss, (", ["g_" + name for name in parameter_names],
                               ",)" if parameter_names else ")"))
     arguments = "params, grads, batch, scale, ones" if numpy else "params, grads, batch, scale"
     source = f"def {function_name}({arguments}):\n" + "\n".join(lines) + "\n"
     return source, namespace, used_parameters
+
+
+def _count(n, thing):
+    return f"{n} {thing}{'s' if n != 1 else ''}"
+
+
+def _capital(name):
+    """A matrix's name: 'z1' -> 'Z1', as the notes write Z[1] for the z[1] of every sample."""
+    return name[0].upper() + name[1:]
+
+
+def _common_name(member_names, fallback):
+    """The name the members share before their indices ('z1_1', 'z1_2' -> 'z1'), or ``fallback``."""
+    stems = {re.sub(r"(_\d+)+$", "", name) for name in member_names}
+    stem = stems.pop() if len(stems) == 1 else ""
+    return stem if stem and stem not in member_names and _identifier(stem) == stem else fallback
 
 
 def _wrapped(opening, names, closing, width=96):
@@ -408,12 +622,28 @@ def _wrapped(opening, names, closing, width=96):
 
 
 def _times(local_grad, upstream):
-    """local_grad · upstream as an expression, without multiplying by a literal 1."""
+    """local_grad · upstream as an expression, without multiplying by a literal 1.
+
+    A local derivative such as tanh's ``1.0 - a * a`` is bracketed first:
+    ``1.0 - a * a * g`` would multiply only part of it.
+    """
     if local_grad == "1.0":
         return upstream
     if local_grad == "-1.0":
         return f"-{upstream}"
+    if not _is_a_factor(local_grad):
+        local_grad = f"({local_grad})"
     return f"{local_grad} * {upstream}"
+
+
+def _is_a_factor(expression):
+    """Whether ``expression * g`` multiplies all of the expression by g, with no brackets needed."""
+    node = ast.parse(expression, mode="eval").body
+    if isinstance(node, ast.BinOp):         # a product or quotient multiplies on, left to right
+        return isinstance(node.op, (ast.Mult, ast.Div, ast.Pow))
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.USub)
+    return isinstance(node, (ast.Name, ast.Constant, ast.Call, ast.Attribute, ast.Subscript))
 
 
 def _numpy():

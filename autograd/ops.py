@@ -39,12 +39,13 @@ import functools
 import itertools
 import math
 import operator
+from collections import namedtuple
 
 __all__ = [
     "Op", "OPS", "OpRuleError", "check_rules", "wrong_local_grads",
     "ADD", "SUB", "MUL", "DIV", "NEG", "POW", "EXP", "LOG", "TANH", "SIGMOID",
     "RELU", "SOFTPLUS", "STEP", "MAX", "MIN", "ABS", "SUM", "WEIGHTED_SUM", "power_by",
-    "leaky_relu_with", "relu_with", "log", "number_of", "GATES",
+    "leaky_relu_with", "relu_with", "log", "number_of", "GATES", "LayerForm",
     "expressions", "torch_template",
 ]
 
@@ -60,6 +61,25 @@ GATES = ("distributes", "swaps", "routes")
   gets the other input times the upstream gradient (mul);
 * ``"routes"``: the chosen input's local derivative is 1 and the other's 0,
   so the upstream gradient goes to one input only (max, min).
+"""
+
+
+LayerForm = namedtuple("LayerForm", "parts forward grads")
+LayerForm.__doc__ = """A row's rules for a whole layer of its nodes at once, as NumPy matrix expressions.
+
+Several nodes of the row that share one list of inputs are a layer of
+neurons; over a batch of samples the notes write them as one matrix formula
+(``../shared/seeds/001_*`` and ``002_*``; ``demos.vectorised``), and the
+compiled replay's NumPy mode writes them so.
+
+* ``parts(parents) -> (weights, inputs, bias)``: a node's parents split into
+  its groups (a sequence, a sequence, one parent).
+* ``forward(W, A, b) -> str``: the layer's output Z (neurons × samples) from
+  the weights W (neurons × inputs), the inputs A (inputs × samples) and the
+  biases b (neurons × 1), each given as a variable name.
+* ``grads(W, A, b, G) -> (dW, dA, db)``: given G, the upstream gradient of Z
+  (neurons × samples), each input's gradient contribution: dW and db summed
+  over the samples (a parameter is shared by every sample), dA per sample.
 """
 
 
@@ -124,6 +144,12 @@ class Op(str):
             function making the op's nodes (``weighted_sum``) need not join
             its groups into one argument list that the rules split again.
             ``None`` for other rows.
+        layer: for a row whose nodes, when several share one list of inputs,
+            make a layer of neurons (the weighted sum), a :class:`LayerForm`:
+            how to split a node's parents into (weights, inputs, bias), and
+            the rules as NumPy matrix expressions, which the compiled replay's
+            NumPy mode writes once for the whole layer and batch instead of
+            one line per neuron.  ``None`` for other rows.
         sympy: the forward rule for SymPy, ``sympy(sp, *inputs)`` with ``sp``
             the sympy module (passed in: the engine imports only the standard
             library) and SymPy expressions as inputs.  A kink is a
@@ -148,7 +174,7 @@ class Op(str):
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
                 notation="call", symbol=None, rule_of_slot=None, gate=None, code=None,
-                array_code=None, torch_code=None, grouped=None, sympy=None):
+                array_code=None, torch_code=None, grouped=None, layer=None, sympy=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         if gate is not None and gate not in GATES:
@@ -167,6 +193,7 @@ class Op(str):
         op.torch_code = torch_code
         op.gate = gate
         op.grouped = grouped
+        op.layer = layer
         op.sympy = sympy
         if arity is not None:
             if len(op.derivatives) != arity:
@@ -571,6 +598,9 @@ def relu_with(grad_at_zero):
     shown = _exact(grad_at_zero)
     return Op("relu", _relu, local_grads, "{out} = max(0, {0})",
               (f"∂{{out}}/∂{{0}} = 1 if {{0}} > 0, {shown} at {{0}} = 0, else 0",), 1,
+              array_code=expressions(
+                  "np.where({0} > 0, {0}, np.where({0} <= 0, 0.0, {0}))",
+                  (f"np.where({{0}} > 0, 1.0, np.where({{0}} == 0, {grad_at_zero!r}, 0.0))",)),
               # For SymPy, the branch at exactly 0 is grad_at_zero·x: its value there is
               # max(0, 0) = 0 and its derivative is the chosen subgradient.
               sympy=lambda sp, x: sp.Piecewise((x, x > 0), (0, x < 0),
@@ -586,6 +616,8 @@ SOFTPLUS = Op("softplus", _softplus, _softplus_grads, "{out} = ln(1 + e^{0})",
               ("∂{out}/∂{0} = σ({0}) = 1/(1 + e^−{0})",), 1,
               # ln(e^x + e^0), stable, with the derivative σ(x) (torch's softplus
               # turns linear above x = 20, which differs by up to 2e-9)
+              array_code=expressions("np.maximum({0}, 0.0) + np.log1p(np.exp(-np.abs({0})))",
+                                     ("1.0 / (1.0 + np.exp(-{0}))",)),
               torch_code=torch_template("torch.logaddexp({0}, torch.zeros_like({0}))"),
               sympy=lambda sp, x: sp.log(1 + sp.exp(x)))
 
@@ -598,6 +630,7 @@ def _step(x): return 1.0 if x > 0 else 0.0
 def _step_grads(x, out): return (0.0,)
 STEP = Op("step", _step, _step_grads, "{out} = 1 if {0} > 0 else 0",
           ("∂{out}/∂{0} = 0 (for every {0} ≠ 0; undefined at 0, taken as 0)",), 1,
+          array_code=expressions("np.where({0} > 0, 1.0, 0.0)", ("0.0",)),
           # + 0·x keeps the step in PyTorch's graph, with the derivative 0
           torch_code=torch_template("({0} > 0).to({0}.dtype) + 0.0 * {0}"),
           sympy=lambda sp, x: sp.Piecewise((1, x > 0), (0, True)))
@@ -730,6 +763,10 @@ SUM = Op("sum", _sum, _sum_grads, "{out} = Σ {inputs}", ("∂{out}/∂{in} = 1"
 # ordered (w_1..w_n, a_1..a_n, b).  The notes write it as one formula,
 # z[l]_j = Σ_i w[l]_ij · a[l-1]_i + b[l]_j, so we draw and step it as one node;
 # it also saves the engine 2n nodes per neuron.
+def _weighted_sum_parts(parents):
+    # (w_1..w_n, a_1..a_n, b) -> (weights, inputs, bias)
+    n = (len(parents) - 1) // 2
+    return parents[:n], parents[n:2 * n], parents[-1]
 def _weighted_sum_of(weights, inputs, bias):
     # bias + w_1·a_1 + w_2·a_2 + ..., the sum a loop `total += w_i·a_i` makes,
     # with the multiplying and adding done in C: this is most of a network's
@@ -739,11 +776,9 @@ def _weighted_sum_of(weights, inputs, bias):
 def _weighted_sum_grads_of(weights, inputs, bias):
     return (*inputs, *weights, 1.0)            # ∂z/∂w_i = a_i, ∂z/∂a_i = w_i, ∂z/∂b = 1
 def _weighted_sum(*parts):
-    n = len(parts) // 2
-    return _weighted_sum_of(parts[:n], parts[n:2 * n], parts[-1])
+    return _weighted_sum_of(*_weighted_sum_parts(parts))
 def _weighted_sum_grads(*parts_and_out):
-    n = (len(parts_and_out) - 2) // 2
-    return _weighted_sum_grads_of(parts_and_out[:n], parts_and_out[n:2 * n], parts_and_out[-2])
+    return _weighted_sum_grads_of(*_weighted_sum_parts(parts_and_out[:-1]))
 def _weighted_sum_rule(slot, n_inputs):
     n = (n_inputs - 1) // 2          # parents: (w_1..w_n, a_1..a_n, b)
     if slot < n:
@@ -753,31 +788,34 @@ def _weighted_sum_rule(slot, n_inputs):
     return "∂{out}/∂{in} = 1"                           # ∂z/∂b = 1
 def _weighted_sum_code(args, out, varying=()):
     # b + w_1·a_1 + w_2·a_2 + ...: added left to right from the bias, as _weighted_sum adds.
-    n = (len(args) - 1) // 2
-    weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
+    weights, inputs, bias = _weighted_sum_parts(args)
     forward = " + ".join([bias] + [f"{w}*{a}" for w, a in zip(weights, inputs)])
     return forward, (*inputs, *weights, "1.0")
 def _weighted_sum_array_code(args, out, varying=()):
     # Over a batch: where the weights are numbers and the inputs arrays (or the
     # other way round), the sum is one dot product; otherwise term by term.
-    n = (len(args) - 1) // 2
-    weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
+    weights, inputs, bias = _weighted_sum_parts(args)
     forward, local_grads = _weighted_sum_code(args, out)
-    if n > 1 and not set(weights) & set(varying) and set(inputs) <= set(varying):
+    if len(weights) > 1 and not set(weights) & set(varying) and set(inputs) <= set(varying):
         forward = f"np.dot(({', '.join(weights)},), ({', '.join(inputs)},)) + {bias}"
-    elif n > 1 and set(weights) <= set(varying) and not set(inputs) & set(varying):
+    elif len(weights) > 1 and set(weights) <= set(varying) and not set(inputs) & set(varying):
         forward = f"np.dot(({', '.join(inputs)},), ({', '.join(weights)},)) + {bias}"
     return forward, local_grads
 def _weighted_sum_torch_code(args):
-    n = (len(args) - 1) // 2
-    weights, inputs, bias = args[:n], args[n:2 * n], args[-1]
+    weights, inputs, bias = _weighted_sum_parts(args)
     return (f"torch.dot(torch.stack([{', '.join(weights)}]), "
             f"torch.stack([{', '.join(inputs)}])) + {bias}")
+# A layer, over a batch: the notes' Z[l] = W[l]·A[l-1] + b[l]; dW[l] = dZ[l]·A[l-1]ᵀ and
+# db[l] = Σ_samples dZ[l] (each weight's edges of every sample, added up), dA[l-1] = W[l]ᵀ·dZ[l].
+_WEIGHTED_SUM_LAYER = LayerForm(
+    parts=_weighted_sum_parts,
+    forward=lambda W, A, b: f"{W} @ {A} + {b}",
+    grads=lambda W, A, b, G: (f"{G} @ {A}.T", f"{W}.T @ {G}", f"{G}.sum(axis=1, keepdims=True)"))
 WEIGHTED_SUM = Op("Σw·a+b", _weighted_sum, _weighted_sum_grads, "{out} = Σ_i w_i·a_i + b",
                   ("∂{out}/∂w_i = a_i", "∂{out}/∂a_i = w_i", "∂{out}/∂b = 1"), None,
                   rule_of_slot=_weighted_sum_rule, code=_weighted_sum_code,
                   array_code=_weighted_sum_array_code, torch_code=_weighted_sum_torch_code,
-                  grouped=(_weighted_sum_of, _weighted_sum_grads_of),
+                  grouped=(_weighted_sum_of, _weighted_sum_grads_of), layer=_WEIGHTED_SUM_LAYER,
                   # The forward rule is plain arithmetic: it works on SymPy expressions as written.
                   sympy=lambda sp, *parts: _weighted_sum(*parts))
 

@@ -1,11 +1,13 @@
 """Compiled replay equals eager execution: losses and parameters over 10 training steps, guards, the listing."""
 
+import re
 import sys
 
 import pytest
 
 import nn
-from autograd import Value
+from autograd import OPS, Value, ops, weighted_sum
+from autograd.value import node_maker
 from autograd.compile import CompiledStep, GuardFailed, RecordingError, compile_step
 from demos.digits import load_digits_split
 from demos.moons import load_moons
@@ -209,3 +211,182 @@ def test_recording_in_one_thread_leaves_other_threads_alone():
     worker.join()
     assert seen == {"data": 3.0, "compare": True}
     assert recording.guards == []                   # the other thread's comparison is not a guard
+
+
+# --- NumPy mode: a layer's nodes as one matrix ---------------------------------------
+
+def test_numpy_listing_writes_each_layer_as_the_notes_matrix_formulas():
+    model = nn.MLP(2, [3, 3, 1], activation="relu", seed=0)
+    step = compile_step(_hinge_of_sample(model), model.parameters(), ([0.5, -1.0], 1), numpy=True)
+    listing = str(step)
+    for line in ["X = np.stack((x_1, x_2,))",
+                 "W1 = params[W1_at]  # 3 neurons × 2 inputs",
+                 "Z1 = W1 @ X + b1  # Σw·a+b, a row per neuron",
+                 "A1 = np.where(Z1 > 0, Z1, np.where(Z1 <= 0, 0.0, Z1))  # relu",
+                 "Z2 = W2 @ A1 + b2", "(z3_1,) = Z3",
+                 "grads[W2_at] += g_Z2 @ A1.T", "grads[b2_at] += g_Z2.sum(axis=1, keepdims=True)",
+                 "g_A1 = W2.T @ g_Z2", "g_Z1 = np.where(Z1 > 0, 1.0, np.where(Z1 <= 0, 0.0, np.nan)) * g_A1"]:
+        assert line in listing, line
+    assert "w1_1_1" not in listing          # a layer's weights are read as one matrix
+    compile(listing, "listing", "exec")
+
+
+def _parameters(count, label, generator):
+    return [Value(generator.uniform(-1, 1), f"{label}_{k}") for k in range(1, count + 1)]
+
+
+def _graph_shapes():
+    """Loss functions of (x, y) whose layers a NumPy replay must join into matrices, or not, correctly."""
+    import random as random_module
+    shapes = {}
+
+    def make(name, body):
+        generator = random_module.Random(len(shapes))
+        made = {}
+
+        def loss_of(x, y):
+            return body(x, y, made, generator)
+        shapes[name] = (loss_of, made)
+
+    def built(made, key, build):
+        # Build the parameters on the first (recording) call only, so that the
+        # eager calls reuse them.
+        if key not in made:
+            made[key] = build()
+        return made[key]
+
+    def square(v):
+        return v * v
+
+    def skip_connection(x, y, made, generator):
+        # z1_1 feeds layer 2 with the rest and also the loss directly: rows and a matrix.
+        z1 = _layer(made, "1", x, 3, generator)
+        a1 = [z.tanh() for z in z1]
+        out = _layer(made, "2", a1, 1, generator)[0]
+        return square(out + 0.5 * z1[0] - y)
+
+    def shared_weights(x, y, made, generator):
+        # Two neurons share their weights: they are not a layer's matrix.
+        shared = built(made, "shared", lambda: _parameters(len(x), "shared", generator))
+        z = built(made, "biases", lambda: [Value(0.1, "b1"), Value(-0.2, "b2")])
+        sums = [weighted_sum(shared, list(x), z[0]), weighted_sum(shared, list(x), z[1])]
+        return square(sums[0].relu() - sums[1].sigmoid() - y)
+
+    def mixed_activations(x, y, made, generator):
+        # tanh on two neurons and relu on the third: no matrix of activations,
+        # so layer 2 stacks them and sends their gradients back one by one.
+        z1 = _layer(made, "1", x, 3, generator)
+        a1 = [z1[0].tanh(), z1[1].tanh(), z1[2].relu(), x[0]]
+        return square(_layer(made, "2", a1, 1, generator)[0] - y)
+
+    def two_heads(x, y, made, generator):
+        a1 = [z.relu() for z in _layer(made, "1", x, 4, generator)]
+        head = _layer(made, "h", a1, 2, generator)
+        tail = _layer(made, "t", a1, 1, generator)
+        return square(head[0] * head[1] + tail[0] - y)
+
+    def activation_of_activation(x, y, made, generator):
+        a1 = [z.tanh().sigmoid() for z in _layer(made, "1", x, 3, generator)]
+        return square(_layer(made, "2", a1, 1, generator)[0] - y)
+
+    def guarded_member(x, y, made, generator):
+        a1 = [z.relu() for z in _layer(made, "1", x, 3, generator)]
+        out = _layer(made, "2", a1, 1, generator)[0]
+        return square(out - y) if a1[0] > -1.0 else out       # a guard on one row
+
+    for name, body in [("skip connection", skip_connection), ("shared weights", shared_weights),
+                       ("mixed activations", mixed_activations), ("two heads", two_heads),
+                       ("activation of activation", activation_of_activation),
+                       ("guarded member", guarded_member)]:
+        make(name, body)
+    return shapes
+
+
+def _layer(made, label, inputs, n_neurons, generator):
+    if label not in made:
+        made[label] = [(_parameters(len(inputs), f"w{label}_{j}", generator),
+                        Value(generator.uniform(-1, 1), f"b{label}_{j}"))
+                       for j in range(1, n_neurons + 1)]
+    return [weighted_sum(w, list(inputs), b) for w, b in made[label]]
+
+
+@pytest.mark.parametrize("shape", list(_graph_shapes()))
+def test_numpy_replay_with_layers_as_matrices_equals_eager(shape):
+    pytest.importorskip("numpy")
+    loss_of, made = _graph_shapes()[shape]
+    samples = [([0.3, -0.8], 0.5), ([1.1, 0.4], -0.2), ([-0.6, 0.9], 0.1), ([0.2, 0.2], 0.7)]
+    loss_of([Value(v) for v in samples[0][0]], Value(samples[0][1]))     # makes the parameters
+    parameters = [leaf for entry in made.values()
+                  for leaf in (entry if isinstance(entry[0], Value) else
+                               [p for w, b in entry for p in (*w, b)])]
+    step = compile_step(loss_of, parameters, samples[0], numpy=True)
+    for _ in range(3):
+        for p in parameters:
+            p.grad = 0.0
+        eager = sum((loss_of([Value(v) for v in x], Value(y)) for x, y in samples), Value(0.0))
+        eager = eager / len(samples)
+        eager.backward()
+        expected = [p.grad for p in parameters]
+        for p in parameters:
+            p.grad = 0.0
+        assert step(samples) == pytest.approx(eager.data, abs=1e-12)
+        assert [p.grad for p in parameters] == pytest.approx(expected, abs=1e-12)
+        for p in parameters:
+            p.data -= 0.1 * p.grad
+    assert (" @ " in str(step)) == (shape != "shared weights")     # matrices where they can be
+
+
+def test_numpy_replay_hands_gradients_from_one_program_to_the_next():
+    # One program per static value; a parameter whose local derivative is a
+    # number (w·3) is added on the spot: it must start from 0, not from the
+    # gradients the previous program handed on.
+    w, v = Value(0.5, "w"), Value(2.0, "v")
+
+    def loss_of(x, k):
+        return (w * 3.0) * x * (k + 1) + v * x
+
+    batch = [(1.0, 0), (2.0, 1), (3.0, 0)]
+    eager = sum((loss_of(Value(x), k) for x, k in batch), Value(0.0)) / 3
+    eager.backward()
+    expected = (w.grad, v.grad)
+    for numpy in (False, True):
+        step = compile_step(loss_of, [w, v], batch[0], static_argnums=(1,), numpy=numpy)
+        w.grad = v.grad = 0.0
+        assert step(batch) == pytest.approx(eager.data, abs=1e-12)
+        assert (w.grad, v.grad) == pytest.approx(expected, abs=1e-12)
+
+
+def _rows_of_one_or_two_inputs():
+    rows = [row for row in OPS.values() if row.arity in (1, 2)]
+    return rows + [ops.power_by(3.0), ops.power_by(-0.5), ops.leaky_relu_with(0.1),
+                   ops.relu_with(0.5)]
+
+
+@pytest.mark.parametrize("row", _rows_of_one_or_two_inputs(), ids=str)
+@pytest.mark.parametrize("numpy", [False, True], ids=["python", "numpy"])
+def test_every_row_replays_its_local_derivative_times_the_upstream_gradient(row, numpy):
+    # The row's output is multiplied on, so every local derivative meets an
+    # upstream gradient that is not 1 (tanh's 1 - a·a once lost its brackets).
+    if numpy:
+        pytest.importorskip("numpy")
+    w, v = Value(0.5, "w"), Value(-0.75, "v")
+    make = node_maker(row)
+
+    def loss_of(x):
+        inputs = (w * x + 2.0, v * x + 1.0)[:row.arity]     # positive: log and x**-0.5 take them
+        return make(*inputs) * (w * x)
+
+    batch = [(0.3,), (0.7,), (1.1,)]
+    if numpy and row.array_code is None and row.code is None:
+        # x ** y of two Values: NumPy's power has no ln of a negative base to refuse
+        with pytest.raises(RecordingError, match=re.escape(f"the op '{row}' has no NumPy form")):
+            compile_step(loss_of, [w, v], batch[0], numpy=True)
+        assert row is ops.POW
+        return
+    eager = sum((loss_of(Value(x)) for x, in batch), Value(0.0)) / len(batch)
+    eager.backward()
+    expected = (w.grad, v.grad)
+    step = compile_step(loss_of, [w, v], batch[0], numpy=numpy)
+    w.grad = v.grad = 0.0
+    assert step(batch) == pytest.approx(eager.data, rel=1e-12)
+    assert (w.grad, v.grad) == pytest.approx(expected, rel=1e-12, abs=1e-15)

@@ -443,3 +443,31 @@ def test_code_expressions_compute_what_the_functions_compute(row):
         for expression, expected in zip(local_grads, expected_grads):
             assert np.allclose(eval(expression, env), expected, rtol=1e-15, atol=0), \
                 (row, expression)
+
+
+@pytest.mark.parametrize("row", [row for row in OPS.values() if row.layer is not None], ids=str)
+def test_layer_form_computes_what_the_functions_compute_node_by_node(row):
+    # A layer of 3 neurons over 4 inputs and 5 samples, against the row's
+    # forward and local_grads called once per neuron and sample.
+    np = pytest.importorskip("numpy")
+    generator = np.random.default_rng(0)
+    W, A, b = generator.normal(size=(3, 4)), generator.normal(size=(4, 5)), generator.normal(size=(3, 1))
+    G = generator.normal(size=(3, 5))
+    env = {"np": np, "W": W, "A": A, "b": b, "G": G}
+    Z = eval(row.layer.forward("W", "A", "b"), env)
+    dW, dA, db = (eval(expression, env) for expression in row.layer.grads("W", "A", "b", "G"))
+    expected_dW, expected_dA, expected_db = np.zeros((3, 4)), np.zeros((4, 5)), np.zeros((3, 1))
+    for j in range(3):
+        for s in range(5):
+            parents = [*W[j], *A[:, s], b[j, 0]]
+            weights, inputs, bias = row.layer.parts(parents)
+            assert list(weights) == list(W[j]) and list(inputs) == list(A[:, s]) and bias == b[j, 0]
+            out = row.forward(*parents)
+            assert Z[j, s] == pytest.approx(out, rel=1e-13)
+            local = row.local_grads(*parents, out)
+            expected_dW[j] += np.array(local[:4]) * G[j, s]
+            expected_dA[:, s] += np.array(local[4:8]) * G[j, s]
+            expected_db[j, 0] += local[8] * G[j, s]
+    assert np.allclose(dW, expected_dW, rtol=1e-13, atol=1e-15)
+    assert np.allclose(dA, expected_dA, rtol=1e-13, atol=1e-15)
+    assert np.allclose(db, expected_db, rtol=1e-13, atol=1e-15)
