@@ -12,8 +12,10 @@ the same scalar backward() as J = 3(a + b·c).
 Run it with ``python -m demos.digits`` (``--epochs``; ``--quick`` for a
 one-epoch run on a few hundred images; ``--html PATH`` for the training
 page of :mod:`demos.digits_page`; ``--replay`` to record each image's
-training step once and replay it as compiled Python, ``autograd.compile``,
-many times faster, with the same numbers).
+training step once and replay it as compiled code, ``autograd.compile``,
+many times faster, with the same numbers: over each minibatch with NumPy, a
+matrix per layer (the notes' vectorised formulas), or with ``--replay
+python`` one sample at a time in plain Python).
 """
 
 import argparse
@@ -28,13 +30,16 @@ from autograd.compile import compile_step
 from ._common import require, say
 from .gradient_health import layer_gradient_sizes
 
-__all__ = ["EPOCHS", "DigitsResult", "load_digits_split", "one_hot", "evaluate", "train_digits", "report", "main"]
+__all__ = ["EPOCHS", "REPLAY_MODES", "DigitsResult", "load_digits_split", "one_hot", "evaluate", "train_digits", "report", "main"]
 
 EPOCHS = 8
 """Default epochs: ~97% test accuracy in about 20 s on two cores (92-95% after 2-3)."""
 
 HIDDEN = 32
 """Neurons in the hidden layer."""
+
+REPLAY_MODES = ("numpy", "python")
+"""The ways ``--replay`` can replay the recorded step: NumPy over the minibatch, or plain Python."""
 
 QUICK_TRAIN_IMAGES = 320
 """How many training images ``--quick`` uses (one epoch: 10 minibatches)."""
@@ -101,19 +106,24 @@ def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden
         seed: seeds the weights and the shuffling, so a run reproduces.
         progress: show a tqdm progress bar over minibatches (on stderr).
         log: a function of one str for the per-epoch lines, or None.
-        replay: record one image's step (forward, loss, backward) once, the
-            target as one-hot class probabilities, and replay it as generated
-            Python (``autograd.compile``)
-            instead of building a graph per minibatch; the same losses and
-            weights to rounding (1e-12), so the same accuracy.  The recording
-            is part of the training time.
+        replay: False (build a graph per minibatch), or record one image's
+            step (forward, loss, backward) once, the target as one-hot class
+            probabilities, and replay it (``autograd.compile``): ``"numpy"``
+            (or True) over the whole minibatch with NumPy, a matrix per layer;
+            ``"python"`` as generated Python, one sample after another.  The
+            same losses and weights to rounding (1e-12), so the same
+            accuracy.  The recording is part of the training time.
         recorder: None, or a function called after each epoch with (epoch,
             model, the epoch's mean loss, each layer's mean |dL/dw| averaged
             over the epoch's minibatches).
 
     Returns:
         DigitsResult.
+
+    Raises:
+        ValueError: for a ``replay`` other than False, True, "numpy" or "python".
     """
+    replay = _replay_mode(replay)
     train_x, test_x, train_y, test_y = load_digits_split()
     if train_limit is not None:
         train_x, train_y = train_x[:train_limit], train_y[:train_limit]
@@ -131,7 +141,8 @@ def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden
         # so one program serves every class (a class index would pick a logit:
         # a different graph per class).
         step = compile_step(lambda x, p: nn.cross_entropy(model(x), p), model.parameters(),
-                            (train_x[0], one_hot(train_y[0])), name="digits_step")
+                            (train_x[0], one_hot(train_y[0])), numpy=replay == "numpy",
+                            name="digits_step")
     for epoch in range(1, epochs + 1):
         shuffler.shuffle(order)
         batches = [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
@@ -166,8 +177,18 @@ def train_digits(epochs=EPOCHS, train_limit=None, batch_size=32, lr=0.01, hidden
                         training_seconds)
 
 
+def _replay_mode(replay):
+    if replay is True:
+        return "numpy"
+    if replay is False or replay in REPLAY_MODES:
+        return replay
+    raise ValueError(f"train_digits: replay must be False, True or one of {REPLAY_MODES}, "
+                     f"got {replay!r}")
+
+
 def report(epochs=EPOCHS, quick=False, replay=False):
-    """Train (``quick``: one epoch on 320 images; ``replay``: compiled) and print what happens; return the DigitsResult."""
+    """Train (``quick``: one epoch on 320 images; ``replay``: False, "numpy" or "python") and print what happens; return the DigitsResult."""
+    replay = _replay_mode(replay)
     if quick:
         epochs = 1
     n_parameters = 64 * HIDDEN + HIDDEN + HIDDEN * 10 + 10
@@ -176,28 +197,34 @@ def report(epochs=EPOCHS, quick=False, replay=False):
           "every one a Value.")
     say("It outputs 10 logits; the loss is their softmax cross-entropy; Adam with learning "
         "rate 0.01 updates the parameters after each minibatch of 32 images.")
-    if replay:
-        say("Each image's step is recorded once and replayed as generated Python: no Values "
+    if replay == "numpy":
+        say("Each image's step is recorded once and replayed as generated code over the whole "
+            "minibatch with NumPy, one matrix per layer (Z[1] = W[1]·X + b[1], ...): no Values "
             "are built while training.")
+    elif replay:
+        say("Each image's step is recorded once and replayed as generated Python, one image "
+            "after another: no Values are built while training.")
     result = train_digits(epochs, train_limit=QUICK_TRAIN_IMAGES if quick else None,
                           replay=replay)
     print(f"test accuracy: {result.test_accuracy:.1%} ({result.n_test} held-out images)")
-    print(f"training time: {result.training_seconds:.1f} s "
+    print(f"training time: {result.training_seconds:.2f} s "
           f"({result.n_train} training images, {epochs} epoch{'s' if epochs != 1 else ''})")
     return result
 
 
 def main(argv=None):
-    """Command line: ``python -m demos.digits [--epochs 8] [--quick] [--replay]``."""
+    """Command line: ``python -m demos.digits [--epochs 8] [--quick] [--replay [numpy|python]]``."""
     parser = argparse.ArgumentParser(prog="python -m demos.digits",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS,
                         help=f"passes over the training images (default {EPOCHS})")
     parser.add_argument("--quick", action="store_true",
                         help=f"one epoch on {QUICK_TRAIN_IMAGES} images, for a fast check")
-    parser.add_argument("--replay", action="store_true",
-                        help="record each image's step once and replay it as compiled Python "
-                             "(autograd.compile): the same numbers, many times faster")
+    parser.add_argument("--replay", nargs="?", const="numpy", default=False, choices=REPLAY_MODES,
+                        help="record each image's step once and replay it (autograd.compile): "
+                             "over each minibatch with NumPy, a matrix per layer (the default), "
+                             "or one image at a time as generated Python; the same numbers, "
+                             "many times faster")
     parser.add_argument("--html", default=None,
                         help="write the training page (a frame per epoch) to this HTML file")
     args = parser.parse_args(argv)

@@ -192,20 +192,31 @@ def test_digits_quick_run_is_reproducible():
     assert first.n_train == 96 and first.n_test == 450
 
 
-def test_digits_replay_trains_to_the_same_numbers_as_eager():
+@pytest.mark.parametrize("replay", [True, "numpy", "python"])
+def test_digits_replay_trains_to_the_same_numbers_as_eager(replay):
     eager = digits.train_digits(epochs=2, train_limit=160, progress=False, log=None)
     replayed = digits.train_digits(epochs=2, train_limit=160, progress=False, log=None,
-                                   replay=True)
+                                   replay=replay)
     assert replayed.epoch_losses == pytest.approx(eager.epoch_losses, abs=1e-12)
     assert replayed.test_accuracy == eager.test_accuracy
     for ours, theirs in zip(replayed.model.parameters(), eager.model.parameters()):
         assert ours.data == pytest.approx(theirs.data, abs=1e-12)
 
 
-def test_digits_command_line_takes_replay(capsys):
-    digits.main(["--quick", "--replay"])
+def test_digits_refuses_an_unknown_replay_mode():
+    with pytest.raises(ValueError, match="replay must be False, True or one of"):
+        digits.train_digits(epochs=1, train_limit=32, progress=False, log=None, replay="jax")
+
+
+@pytest.mark.parametrize("arguments, says", [
+    (["--replay"], "over the whole minibatch with NumPy, one matrix per layer"),
+    (["--replay", "numpy"], "over the whole minibatch with NumPy, one matrix per layer"),
+    (["--replay", "python"], "replayed as generated Python, one image after another"),
+])
+def test_digits_command_line_takes_replay(capsys, arguments, says):
+    digits.main(["--quick", *arguments])
     output = capsys.readouterr().out
-    assert "recorded once and replayed as generated Python" in output
+    assert says in " ".join(output.split())
     assert "test accuracy:" in output
 
 
