@@ -6,6 +6,7 @@ the topological order finishes wide nodes early.  Each must give exactly what
 the plain path gives: the same bits, the same errors, the same order.
 """
 
+import contextlib
 import math
 import struct
 
@@ -100,12 +101,16 @@ def test_the_unchecked_weighted_sums_equal_weighted_sum():
         assert weighted_sum_node(w, inputs, b).local_grads == checked.local_grads
 
 
-def test_a_layer_gives_what_its_neurons_give_one_by_one():
+@pytest.mark.parametrize("anomaly", [False, True], ids=["recording", "detect_anomaly"])
+def test_a_layer_gives_what_its_neurons_give_one_by_one(anomaly):
+    # The layer makes its weighted sums in one loop when recording, one by one
+    # under detect_anomaly(): the same nodes, labels and roles either way.
     layer = nn.Layer(5, 4, activation="tanh", layer=2, seed=3)
     inputs = [Value(x) for x in (0.5, -1.0, 2.0, 0.0, 0.25)]
-    outputs = layer(inputs)
-    for neuron, out in zip(layer.neurons, outputs):
-        alone = neuron(inputs)
+    with detect_anomaly() if anomaly else contextlib.nullcontext():
+        outputs = layer(inputs)
+        alone_outputs = [neuron(inputs) for neuron in layer.neurons]
+    for out, alone in zip(outputs, alone_outputs):
         assert (out.data, out.label, out.role, out.local_grads) == \
             (alone.data, alone.label, alone.role, alone.local_grads)
         z, z_alone = out.parents[0], alone.parents[0]
