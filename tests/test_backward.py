@@ -1,10 +1,14 @@
 """The backward sweep: the classic traps, deep graphs, and repeated calls."""
 
+import math
 import random
+import struct
 
 import pytest
 
-from autograd import EdgeUpdate, Value, gradcheck, sweep, topological_order
+import nn
+
+from autograd import EdgeUpdate, Value, gradcheck, record, sweep, topological_order, weighted_sum
 
 
 def test_a_plus_a_counts_both_edges():
@@ -149,3 +153,37 @@ def test_topological_order_is_deterministic_and_parents_first():
         for parent in node.parents:
             assert position[parent] < position[node]
     assert order[-1] is y and len(order) == len(set(order))
+
+
+# --- a neuron whose gradient is 0 passes nothing on, exactly as its edges would --------
+
+def _bits(number):
+    return struct.pack("<d", number)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_skipping_neurons_with_zero_gradient_changes_no_bit(seed):
+    # A ReLU network has many neurons whose ReLU is off: backward() skips their
+    # edges; record() runs every edge.  The gradients must agree bit for bit.
+    model = nn.MLP(3, [8, 8, 2], activation="relu", seed=seed)
+    generator = random.Random(seed)
+    batch = [[generator.uniform(-2, 2) for _ in range(3)] for _ in range(6)]
+    loss = nn.cross_entropy([model(x) for x in batch], [k % 2 for k in range(6)])
+    model.zero_grad()
+    loss.backward()
+    recorded = record(loss)
+    zero = [node for node in recorded.order if len(node.parents) > 2 and recorded.grads[node] == 0.0]
+    assert zero                                     # the case is there to skip
+    for parameter in model.parameters():
+        assert _bits(parameter.grad) == _bits(recorded.grads[parameter])
+
+
+def test_a_neuron_with_zero_gradient_still_passes_on_nan_from_an_infinite_input():
+    # 0 · inf is nan: with an infinite input, the skip must not hide it.
+    w = [Value(-1.0, "w1"), Value(0.5, "w2")]
+    b = Value(0.0, "b")
+    z = weighted_sum(w, [Value(math.inf, "x1"), Value(1.0, "x2")], b)   # -inf
+    loss = z.relu() * 2.0                          # relu off: z.grad = 0
+    loss.backward()
+    assert z.grad == 0.0
+    assert math.isnan(w[0].grad) and w[1].grad == 0.0 and b.grad == 0.0
