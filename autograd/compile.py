@@ -145,7 +145,8 @@ def _name_for_error(node):
 
 # --- naming: a program reads like the notes ------------------------------------------------
 
-_RESERVED = {"params", "batch", "scale", "loss", "np", "ones", "grads", "guard_messages"}
+_RESERVED = {"params", "batch", "scale", "loss", "np", "ones", "grads", "guard_messages",
+             "all_finite"}
 
 
 def _identifier(label):
@@ -280,7 +281,8 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     in_graph = set(order)
     parameter_slot = {id(p): position for position, p in enumerate(parameters)}
     names, taken = {}, {*input_names.values(), function_name}
-    namespace = {"GuardFailed": GuardFailed, "guard_messages": [], "nan": math.nan}
+    namespace = {"GuardFailed": GuardFailed, "guard_messages": [], "nan": math.nan,
+                 "all_finite": _all_finite}
     if numpy:
         namespace["np"] = _numpy()
     rules = {}      # op -> (forward name, local grads name) for ops called by name
@@ -464,9 +466,9 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     lines.append(f"{indent}g_{root_name} = {'scale * ones' if numpy else 'scale'}")
     # Each node's edges, in the sweep's order; a matrix where its first node is.
     # In pure Python, a node with several edges passes them on only when its
-    # gradient is not 0 (a ReLU that was off sends back exactly 0): adding
-    # 0·local_grad changes nothing, except where a local derivative is inf or
-    # nan, which the eager sweep would turn into nan.
+    # gradient is not 0 (a ReLU that was off sends back exactly 0) or one of
+    # their local derivatives is inf or nan (0·inf is nan, which must reach the
+    # parents): otherwise each edge would add exactly 0, as in the eager sweep.
     blocks = []
     for node in reversed(order):
         if not node.parents:
@@ -484,12 +486,16 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
             _, grads_name = rule_names(op)
             setup.append(f"d_{out} = {grads_name}({', '.join(args + [out])})")
             local_grads = [f"d_{out}[{slot}]" for slot in range(len(args))]
-        edges = [(parent, _times(local_grad, f"g_{out}"))
-                 for parent, local_grad in zip(node.parents, local_grads)
-                 # the sample's numbers and constants need no gradient
-                 if parent.parents or id(parent) in parameter_slot]
+        needed = [(parent, local_grad) for parent, local_grad in zip(node.parents, local_grads)
+                  # the sample's numbers and constants need no gradient
+                  if parent.parents or id(parent) in parameter_slot]
+        edges = [(parent, _times(local_grad, f"g_{out}")) for parent, local_grad in needed]
         if edges:
-            blocks.append((out, setup, edges, not numpy and len(edges) >= 3))
+            skippable = not numpy and len(edges) >= 3 and not setup
+            # a dict keeps the order: each local derivative that is not a number, once
+            checks = list(dict.fromkeys(local_grad for _, local_grad in needed
+                                        if not _is_a_number(local_grad)))
+            blocks.append((out, setup, edges, skippable and checks))
     assigned, zero_first = {root}, {}      # a dict keeps the listing's order
     for block in blocks:
         if isinstance(block, _Matrix):
@@ -552,7 +558,7 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
         out, setup, edges, skippable = block
         inner = indent
         if skippable:
-            lines.append(f"{indent}if g_{out}:")
+            lines.append(_wrapped(f"{indent}if g_{out} or not all_finite(", skippable, "):"))
             inner = indent + "    "
         lines.extend(inner + line for line in setup)
         for parent, contribution in edges:
@@ -589,6 +595,31 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     arguments = "params, grads, batch, scale, ones" if numpy else "params, grads, batch, scale"
     source = f"def {function_name}({arguments}):\n" + "\n".join(lines) + "\n"
     return source, namespace, used_parameters
+
+
+def _in_brackets(expression):
+    """Whether one pair of round brackets holds the whole expression: '(a if c else b)'."""
+    if not (expression.startswith("(") and expression.endswith(")")):
+        return False
+    depth = 0
+    for position, character in enumerate(expression):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and position < len(expression) - 1:
+            return False            # '(a) + (b)': the first pair closes early
+    return True
+
+
+def _is_a_number(expression):
+    try:
+        float(expression)
+    except ValueError:
+        return False
+    return True
+
+
+def _all_finite(*numbers):
+    """True if no number is inf or nan (a sum that overflows says False too: then the edges run)."""
+    return sum(numbers) * 0.0 == 0.0
 
 
 def _count(n, thing):
@@ -638,6 +669,8 @@ def _times(local_grad, upstream):
 
 def _is_a_factor(expression):
     """Whether ``expression * g`` multiplies all of the expression by g, with no brackets needed."""
+    if _in_brackets(expression):
+        return True
     node = ast.parse(expression, mode="eval").body
     if isinstance(node, ast.BinOp):         # a product or quotient multiplies on, left to right
         return isinstance(node.op, (ast.Mult, ast.Div, ast.Pow))

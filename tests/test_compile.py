@@ -1,7 +1,10 @@
 """Compiled replay equals eager execution: losses and parameters over 10 training steps, guards, the listing."""
 
+import math
 import re
+import struct
 import sys
+import warnings
 
 import pytest
 
@@ -390,3 +393,30 @@ def test_every_row_replays_its_local_derivative_times_the_upstream_gradient(row,
     w.grad = v.grad = 0.0
     assert step(batch) == pytest.approx(eager.data, rel=1e-12)
     assert (w.grad, v.grad) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("numpy", [False, True], ids=["python", "numpy"])
+def test_a_neuron_that_was_off_passes_on_nan_from_an_infinite_input_as_eager_does(numpy):
+    # The Python replay skips a neuron's edges when its gradient is 0, unless a
+    # local derivative is inf or nan: 0 · inf is nan in the eager sweep too.
+    if numpy:
+        pytest.importorskip("numpy")
+    w, b = [Value(-1.0, "w1"), Value(0.5, "w2"), Value(0.25, "w3")], Value(0.0, "b")
+
+    def loss_of(x):
+        return weighted_sum(w, list(x), b).relu() * 2.0
+
+    step = compile_step(loss_of, [*w, b], ([1.0, 1.0, 1.0],), numpy=numpy)
+    for sample in ([math.inf, 1.0, 1.0], [3.0, 1.0, 1.0]):        # off either way
+        for p in [*w, b]:
+            p.grad = 0.0
+        eager = loss_of([Value(x) for x in sample])
+        eager.backward()
+        expected = [p.grad for p in [*w, b]]
+        for p in [*w, b]:
+            p.grad = 0.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)     # NumPy's inf · 0
+            assert step([(sample,)]) == eager.data == 0.0
+        assert [struct.pack("<d", p.grad) for p in [*w, b]] == \
+            [struct.pack("<d", g) for g in expected]
