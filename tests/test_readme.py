@@ -58,7 +58,21 @@ def run_block(block, namespace):
 
 
 def test_the_readme_has_its_examples():
-    assert len(BLOCKS) == 3
+    assert len(BLOCKS) == 4
+
+
+def test_compiled_replay_example_prints_the_listing_the_readme_shows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    checked, printed = run_block(BLOCKS[3], namespace)
+    assert checked == 1
+    # The excerpt after the block, indented, is part of what print(step) printed.
+    after = TEXT[TEXT.index(BLOCKS[3]) + len(BLOCKS[3]):]
+    excerpt = re.search(r"\n\n((?:    .*\n)+)", after).group(1)
+    shown = [line[4:] for line in excerpt.splitlines() if line.strip() != "..."]
+    listing = printed.splitlines()
+    for line in shown:
+        assert "    " + line in listing, line
 
 
 def test_ten_lines_J(tmp_path, monkeypatch):
