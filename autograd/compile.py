@@ -146,7 +146,7 @@ def _name_for_error(node):
 # --- naming: a program reads like the notes ------------------------------------------------
 
 _RESERVED = {"params", "batch", "scale", "loss", "np", "ones", "grads", "guard_messages",
-             "all_finite"}
+             "isfinite", "sum"}
 
 
 def _identifier(label):
@@ -282,7 +282,7 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     parameter_slot = {id(p): position for position, p in enumerate(parameters)}
     names, taken = {}, {*input_names.values(), function_name}
     namespace = {"GuardFailed": GuardFailed, "guard_messages": [], "nan": math.nan,
-                 "all_finite": _all_finite}
+                 "isfinite": math.isfinite}
     if numpy:
         namespace["np"] = _numpy()
     rules = {}      # op -> (forward name, local grads name) for ops called by name
@@ -558,7 +558,7 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
         out, setup, edges, skippable = block
         inner = indent
         if skippable:
-            lines.append(_wrapped(f"{indent}if g_{out} or not all_finite(", skippable, "):"))
+            lines.append(_wrapped(f"{indent}if g_{out} or not isfinite(sum((", skippable, ",))):"))
             inner = indent + "    "
         lines.extend(inner + line for line in setup)
         for parent, contribution in edges:
@@ -615,11 +615,6 @@ def _is_a_number(expression):
     except ValueError:
         return False
     return True
-
-
-def _all_finite(*numbers):
-    """True if no number is inf or nan (a sum that overflows says False too: then the edges run)."""
-    return sum(numbers) * 0.0 == 0.0
 
 
 def _count(n, thing):
