@@ -23,7 +23,10 @@ Every rule comes from the table (``autograd.ops``): a row's ``code`` writes
 the rule inline; a row without one is called by name, its own ``forward`` and
 ``local_grads`` bound in the program's namespace.  The NumPy mode
 (``numpy=True``) runs the same per-sample program with each variable an array
-holding every sample of the batch; it needs NumPy, imported only then.
+holding every sample of the batch, and writes each layer (weighted sums that
+share one list of inputs, each with its own weights and bias) as one matrix,
+the notes' ``Z[l] = W[l]·A[l-1] + b[l]``, from the row's ``layer`` rules; it
+needs NumPy, imported only then.
 
 What a replay cannot see, it refuses or checks:
 
@@ -909,7 +912,8 @@ def compile_step(function, parameters, example, *, static_argnums=(), penalty=No
             (a class index): each distinct value is recorded once, on first sight.
         penalty: optional ``penalty() -> Value`` of the parameters alone (L2),
             added once per batch, not per sample.
-        numpy: evaluate each program over a whole batch at once with NumPy.
+        numpy: evaluate each program over a whole batch at once with NumPy,
+            each layer as one matrix product (see the module's docstring).
         name: the generated function's name in the listing.
 
     Returns:
