@@ -199,8 +199,11 @@ class _Matrix:
         self.name = ""
 
 
-def _matrices(order, root, per_sample, parameter_slot, guards):
-    """Find the layers and maps of a recorded graph (see :class:`_Matrix`); return them in order."""
+def _matrices(order, position, root, per_sample, parameter_slot, guards):
+    """Find the layers and maps of a recorded graph (see :class:`_Matrix`); return them in order.
+
+    ``position`` maps each node to its place in ``order``.
+    """
     uses = {}
     for node in order:
         for parent in node.parents:
@@ -258,7 +261,6 @@ def _matrices(order, root, per_sample, parameter_slot, guards):
         for thing in (left, right):
             if isinstance(thing, Value) and thing in row_of:
                 row_of[thing][0].read_one_by_one.add(thing)
-    position = {node: index for index, node in enumerate(order)}
     matrices.sort(key=lambda matrix: min(position[member] for member in matrix.members))
     return matrices, row_of
 
@@ -347,9 +349,12 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
             per_sample.add(node)
     array_names = {names[node] for node in per_sample}
 
-    matrices, row_of = _matrices(order, root, per_sample, parameter_slot, guards) if numpy \
-        else ([], {})
-    position_of = {names[parameters[p]]: k for k, p in enumerate(sorted(used_parameters))}
+    position = {node: index for index, node in enumerate(order)}
+    matrices, row_of = _matrices(order, position, root, per_sample, parameter_slot, guards) \
+        if numpy else ([], {})
+    used_parameters.sort()      # in the order of the parameter list: w[1] first
+    parameter_names = [names[parameters[p]] for p in used_parameters]
+    position_of = {name: k for k, name in enumerate(parameter_names)}
     in_a_layer = set()      # parameters read as part of a layer's matrices
     for matrix in matrices:
         matrix.name = fresh(_capital(_common_name([names[m] for m in matrix.members], "M")))
@@ -368,13 +373,10 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
                 matrix.inputs_name = fresh(
                     _capital(_common_name([names[i] for i in matrix.inputs], "A")))
                 array_names.add(matrix.inputs_name)
-    position = {node: index for index, node in enumerate(order)}
     first_member = {min(matrix.members, key=position.get): matrix for matrix in matrices}
 
     indent = "        " if batched and not numpy else "    "
     lines = []
-    used_parameters.sort()      # in the order of the parameter list: w[1] first
-    parameter_names = [names[parameters[position]] for position in used_parameters]
     if parameter_names:
         if matrices:
             lines.append("    params = np.array(params)")
@@ -424,7 +426,8 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     def write_matrix_forward(matrix):
         if matrix.kind == "layer":
             lines.append(f"{indent}{matrix.weights_name} = params[{matrix.weights_name}_at]"
-                         f"  # {_count(len(matrix.members), 'neuron')} × {_count(len(matrix.inputs), 'input')}")
+                         f"  # {_count(len(matrix.members), 'neuron')} × "
+                         f"{_count(len(matrix.inputs), 'input')}")
             lines.append(f"{indent}{matrix.biases_name} = params[{matrix.biases_name}_at]")
             if matrix.source is None:
                 lines.append(_wrapped(f"{indent}{matrix.inputs_name} = np.stack((",
@@ -492,22 +495,26 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
         needed = [(parent, local_grad) for parent, local_grad in zip(node.parents, local_grads)
                   # the sample's numbers and constants need no gradient
                   if parent.parents or id(parent) in parameter_slot]
-        edges = [(parent, _times(local_grad, f"g_{out}")) for parent, local_grad in needed]
+        edges = [(parent, local_grad, _times(local_grad, f"g_{out}"))
+                 for parent, local_grad in needed]
         if edges:
-            skippable = not numpy and len(edges) >= 3 and not setup
-            # a dict keeps the order: each local derivative that is not a number, once
-            checks = list(dict.fromkeys(local_grad for _, local_grad in needed
-                                        if not _is_a_number(local_grad)))
-            blocks.append((out, setup, edges, skippable and checks))
+            # Skippable: the local derivatives to test for inf and nan first (a
+            # dict keeps their order, each once); None: the edges always run.
+            skip_unless_finite = None
+            if not numpy and len(edges) >= 3 and not setup:
+                skip_unless_finite = list(dict.fromkeys(
+                    local_grad for _, local_grad, _ in edges
+                    if not _is_a_finite_number(local_grad)))
+            blocks.append((out, setup, edges, skip_unless_finite))
     assigned, zero_first = {root}, {}      # a dict keeps the listing's order
     for block in blocks:
         if isinstance(block, _Matrix):
             continue
-        _, _, edges, skippable = block
-        for parent, _ in edges:
+        _, _, edges, skip_unless_finite = block
+        for parent, _, _ in edges:
             if parent.parents and parent not in assigned:
                 assigned.add(parent)
-                if skippable:
+                if skip_unless_finite is not None:
                     zero_first[parent] = True
     if zero_first:
         lines.append(f"{indent}{' = '.join('g_' + names[p] for p in zero_first)} = 0.0")
@@ -527,12 +534,12 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
 
     def write_matrix_backward(matrix):
         upstream = f"g_{matrix.name}"
-        reached = [member for member in matrix.members if member in assigned]
-        if reached:         # the rows that nodes reading members one by one sent back
+        if any(member in assigned for member in matrix.members):
+            # the rows that nodes reading members one by one sent back
             rows = [f"g_{names[member]}" if member in assigned else "0.0 * ones"
                     for member in matrix.members]
-            lines.append(_wrapped(f"{indent}{upstream} {'+=' if matrix in assigned else '='} np.stack((",
-                                  rows, ",))"))
+            adds = "+=" if matrix in assigned else "="
+            lines.append(_wrapped(f"{indent}{upstream} {adds} np.stack((", rows, ",))"))
             assigned.add(matrix)
         if matrix not in assigned:
             return
@@ -558,16 +565,18 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
         if isinstance(block, _Matrix):
             write_matrix_backward(block)
             continue
-        out, setup, edges, skippable = block
+        out, setup, edges, skip_unless_finite = block
         inner = indent
-        if skippable:
-            lines.append(_wrapped(f"{indent}if g_{out} or not isfinite(sum((", skippable, ",))):"))
+        if skip_unless_finite:
+            lines.append(_wrapped(f"{indent}if g_{out} or not isfinite(sum((", skip_unless_finite,
+                                  ",))):"))
+            inner = indent + "    "
+        elif skip_unless_finite is not None:        # every local derivative a finite number
+            lines.append(f"{indent}if g_{out}:")
             inner = indent + "    "
         lines.extend(inner + line for line in setup)
-        for parent, contribution in edges:
-            local_grad = contribution[:-len(f" * g_{out}")] if contribution.endswith(
-                f" * g_{out}") else "1.0" if contribution == f"g_{out}" else None
-            if numpy and not parent.parents and local_grad in array_names | {"1.0"}:
+        for parent, local_grad, contribution in edges:
+            if numpy and not parent.parents and (local_grad == "1.0" or local_grad in array_names):
                 parameter_edges.append((position_of[names[parent]],
                                         "ones" if local_grad == "1.0" else local_grad, f"g_{out}"))
                 continue
@@ -578,7 +587,8 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
                 add_to(parent, contribution, inner)
     if numpy:
         if added_on_the_spot:       # from 0: the gradients so far are in grads
-            lines.insert(start_of_backward, f"{indent}{' = '.join('g_' + name for name in added_on_the_spot)} = 0.0")
+            starts = " = ".join("g_" + name for name in added_on_the_spot)
+            lines.insert(start_of_backward, f"{indent}{starts} = 0.0")
         if parameter_edges or added_on_the_spot:
             lines.append("    # each parameter's gradient: local_grad · upstream_grad of its edges, "
                          "summed over the edges and the batch")
@@ -612,12 +622,12 @@ def _in_brackets(expression):
     return True
 
 
-def _is_a_number(expression):
+def _is_a_finite_number(expression):
+    """Whether the expression is a number written out, neither inf nor nan ('2.0', not 'nan')."""
     try:
-        float(expression)
+        return math.isfinite(float(expression))
     except ValueError:
         return False
-    return True
 
 
 def _count(n, thing):
