@@ -742,49 +742,20 @@ def weighted_sum_node(weights, inputs, bias, inputs_data=None):
                                [*weights_data, *inputs_data, bias_data], out)
 
 
-def weighted_sum_nodes(weights_of_neurons, inputs, biases, labels=None, roles=None):
+def weighted_sum_nodes(weights_of_neurons, inputs, biases):
     """A layer's weighted sums, one node per neuron, with the inputs' data read once for all.
 
-    What :func:`weighted_sum_node` does for each neuron in turn (without
-    checks, for ``nn.Layer``, which made the arguments itself).
+    :func:`weighted_sum_node` for each neuron in turn (without checks, for
+    ``nn.Layer``, which made the arguments itself).
 
     Args:
         weights_of_neurons: list of m lists of n Values, one list per neuron.
         inputs: list of n Values, shared by every neuron.
         biases: list of m Values.
-        labels, roles: lists of m labels (str) and roles for the nodes, or
-            None for no label and the role "result".
 
     Returns:
         list of m Values, the neurons' z in order.
-
-    Raises:
-        AttributeError: for a weight, input or bias that is not a Value.
-        AnomalyError: inside ``detect_anomaly()``, as ``_apply``.
     """
     inputs_data = [a.data for a in inputs]
-    if labels is None:
-        labels, roles = [""] * len(biases), [RESULT] * len(biases)
-    if current_mode() is not RECORDING:
-        nodes = [weighted_sum_node(weights, inputs, bias, inputs_data)
-                 for weights, bias in zip(weights_of_neurons, biases)]
-        for node, label, role in zip(nodes, labels, roles):
-            node.label, node.role = label, role
-        return nodes
-    # Recording, the usual case: weighted_sum_node's work written out, with the
-    # mode read once for the layer and each node labelled as it is made (a
-    # call and two stores less per neuron: this is most of a network's graph).
-    op, nodes = ops.WEIGHTED_SUM, []
-    for weights, bias, label, role in zip(weights_of_neurons, biases, labels, roles):
-        weights_data = [weight.data for weight in weights]
-        bias_data = bias.data
-        node = object.__new__(Value)
-        node.data = _forward_of_groups(weights_data, inputs_data, bias_data)
-        node.grad = 0.0
-        node.op = op
-        node.label = label
-        node.parents = (*weights, *inputs, bias)
-        node.local_grads = _local_grads_of_groups(weights_data, inputs_data, bias_data)
-        node.role = role
-        nodes.append(node)
-    return nodes
+    return [weighted_sum_node(weights, inputs, bias, inputs_data)
+            for weights, bias in zip(weights_of_neurons, biases)]

@@ -119,12 +119,11 @@ class Neuron(Module):
     def _forward_values(self, inputs):
         # inputs: list of Values (a Layer converts them once for all its
         # neurons), so the node is made without weighted_sum's checks.
-        z = weighted_sum_node(self.w, inputs, self.b)
-        z.label, z.role = self._z_label, self._z_role
-        return self._activate(z)
+        return self._activate(weighted_sum_node(self.w, inputs, self.b))
 
     def _activate(self, z):
-        # z: this neuron's weighted sum, labelled; makes and labels its activation a.
+        # z: this neuron's weighted sum; labels it and its activation a.
+        z.label, z.role = self._z_label, self._z_role
         if self._make_activation is None:
             return z
         a = self._make_activation(z)
@@ -196,9 +195,7 @@ class Layer(Module):
         # weighted_sum_nodes), not once per neuron.
         neurons = self.neurons
         sums = weighted_sum_nodes([neuron.w for neuron in neurons], inputs,
-                                  [neuron.b for neuron in neurons],
-                                  [neuron._z_label for neuron in neurons],
-                                  [neuron._z_role for neuron in neurons])
+                                  [neuron.b for neuron in neurons])
         return [neuron._activate(z) for neuron, z in zip(neurons, sums)]
 
     def _forward_numbers(self, inputs):

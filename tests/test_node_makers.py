@@ -103,8 +103,8 @@ def test_the_unchecked_weighted_sums_equal_weighted_sum():
 
 @pytest.mark.parametrize("anomaly", [False, True], ids=["recording", "detect_anomaly"])
 def test_a_layer_gives_what_its_neurons_give_one_by_one(anomaly):
-    # The layer makes its weighted sums in one loop when recording, one by one
-    # under detect_anomaly(): the same nodes, labels and roles either way.
+    # The layer reads its inputs' data once for all its neurons, recording or
+    # under detect_anomaly(): the same nodes, labels and roles as one by one.
     layer = nn.Layer(5, 4, activation="tanh", layer=2, seed=3)
     inputs = [Value(x) for x in (0.5, -1.0, 2.0, 0.0, 0.25)]
     with detect_anomaly() if anomaly else contextlib.nullcontext():
