@@ -2,11 +2,6 @@
 
 __all__ = ["topological_order"]
 
-# Nodes with more parents than this are tested in one go (see below).  A
-# one-parent node (an activation) rarely has its parent seen already: its
-# weighted sum is made for it alone, so there the test would only cost.
-WIDE = 1
-
 
 def topological_order(root):
     """Return every node that ``root`` depends on, parents before children, ``root`` last.
@@ -36,20 +31,29 @@ def topological_order(root):
     nodes, parents_left = [root], [iter(root.parents)]
     push_node, pop_node = nodes.append, nodes.pop
     push_parents, pop_parents = parents_left.append, parents_left.pop
-    finish, see = order.append, visited.add
+    finish, see, all_seen = order.append, visited.add, visited.issuperset
     while parents_left:
         for parent in parents_left[-1]:
             if parent not in visited:
                 see(parent)
                 grandparents = parent.parents
-                # A node whose parents have all been seen (a neuron's Σw·a+b,
-                # a product w·x) is finished at once: one test in C instead
-                # of a turn of this loop per parent.  In a network most are:
-                # the weights are shared by every sample, and a layer's
-                # outputs by every neuron of the next.  (Seen parents are
-                # finished ones: one still on the stack would make a cycle.)
-                if grandparents and not (len(grandparents) > WIDE
-                                         and visited.issuperset(grandparents)):
+                # A node whose parents have all been seen (a product w·x, a
+                # neuron's Σw·a+b) is finished at once, without a turn of
+                # this loop per parent.  In a network most are: the weights
+                # are shared by every sample, and a layer's outputs by every
+                # neuron of the next.  (Seen parents are finished ones: one
+                # still on the stack would make a cycle.)  Two parents (+, ·)
+                # are tested one by one, which is quicker than a call; a
+                # one-parent node (an activation) rarely has its parent seen
+                # already, its weighted sum being made for it alone, so it
+                # is not tested at all.
+                how_many = len(grandparents)
+                if how_many == 2:
+                    first, second = grandparents
+                    waiting = first not in visited or second not in visited
+                else:
+                    waiting = how_many == 1 or (how_many and not all_seen(grandparents))
+                if waiting:
                     push_node(parent)
                     push_parents(iter(grandparents))
                     break
