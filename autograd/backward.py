@@ -117,11 +117,11 @@ def sweep(root, on_edge=None, *, order=None):
     infinite upstream gradient means the pass has already blown up, which a
     nan shows rather than hides; and skipping zero edges would cost a test
     per edge in the loop below (about 15% of a sweep over an MLP's graph).
-    A node of three or more parents whose gradient is 0 (a neuron whose
-    ReLU was off) is skipped as a whole when its local derivatives are all
-    finite, one test per node: its edges would add exactly 0.  (Adding +0.0
-    would turn a gradient of −0.0 into +0.0; a sweep never makes −0.0, so
-    only one set by hand could tell.)
+    A node whose gradient is 0 (one behind a ReLU that was off) is skipped
+    as a whole when its local derivatives are all finite, one test per node:
+    its edges would add exactly 0.  (Adding +0.0 would turn a gradient of
+    −0.0 into +0.0; a sweep never makes −0.0, so only one set by hand could
+    tell.)
 
     Args:
         root: a Value.
@@ -157,20 +157,24 @@ def sweep(root, on_edge=None, *, order=None):
                 if parents:
                     upstream_grad = node.grad
                     if len(parents) == 2:
-                        first, second = parents
                         first_local_grad, second_local_grad = node.local_grads
+                        # A node whose gradient is 0 passes nothing on: each
+                        # edge would add local_grad · 0 = 0.  In a ReLU
+                        # network that is every node behind a ReLU that was
+                        # off, about half of them.  Unless a local derivative
+                        # is inf or nan (then so is the sum), where 0 · inf is
+                        # nan and must reach the parents: those edges are run.
+                        if upstream_grad == 0.0 and \
+                                (first_local_grad + second_local_grad) * 0.0 == 0.0:
+                            continue
+                        first, second = parents
                         first.grad += first_local_grad * upstream_grad
                         second.grad += second_local_grad * upstream_grad
                     else:
                         local_grads = node.local_grads
-                        # A wide node (a neuron's Σw·a+b) whose gradient is 0
-                        # (its ReLU was off) passes nothing on: each edge would
-                        # add local_grad · 0 = 0.  Unless a local derivative is
-                        # inf or nan (then the sum is, too), where 0 · inf is
-                        # nan and must reach the parents: those edges are run.
-                        # About half the edges of a ReLU network's step.
-                        if upstream_grad == 0.0 and len(parents) > 2 and \
-                                sum(local_grads) * 0.0 == 0.0:
+                        # The same test for one parent or many (a neuron's
+                        # Σw·a+b): one test per node, however wide.
+                        if upstream_grad == 0.0 and sum(local_grads) * 0.0 == 0.0:
                             continue
                         slot = 0
                         for parent in parents:
