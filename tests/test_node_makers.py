@@ -65,6 +65,43 @@ def test_each_maker_leaves_no_graph_under_no_grad_and_checks_under_detect_anomal
     assert node.parents == parents and node.local_grads == _apply(row, parents).local_grads
 
 
+BINARY_ROWS = [row for row in ROWS if row.arity == 2]
+
+
+@pytest.mark.parametrize("row", BINARY_ROWS, ids=str)
+def test_a_number_on_either_side_becomes_a_constant_leaf_as_apply_makes_it(row):
+    # The operators are the makers: a * 2 is make_node(a, 2), and 2 * a is
+    # the reflected maker's make_node(a, 2).  Each gives the node _apply gives
+    # with the number as a constant leaf on its own side.
+    maker, reflected = node_maker(row), node_maker(row, reflected=True)
+    for x in AWKWARD:
+        for number in (-1.5, 0.0, 2, 710.0, math.inf):
+            value = Value(x, "v")
+            constant = Value(float(number))
+            constant.role = "constant"
+            made = _outcome(lambda: maker(value, number))
+            assert made == _outcome(lambda: _apply(row, (value, constant))), (row, x, number)
+            made = _outcome(lambda: reflected(value, number))
+            assert made == _outcome(lambda: _apply(row, (constant, value))), (row, number, x)
+    node = reflected(Value(0.5, "v"), 2)
+    assert node.parents[1].label == "v" and node.parents[0].role == "constant"
+
+
+def test_the_operators_are_the_makers_with_numbers_on_either_side():
+    a = Value(6.0, "a")
+    assert Value.__mul__ is node_maker(ops.MUL) and Value.__rsub__ is node_maker(ops.SUB, True)
+    assert [(3 - a).data, (a - 3).data, (3 / a).data, (a / 3).data] == [-3.0, 3.0, 0.5, 2.0]
+    assert (3 - a).parents[1] is a and (3 - a).local_grads == (1.0, -1.0)
+    with pytest.raises(TypeError, match=r"cannot apply '-' to a = 6.0 and str 'x'"):
+        "x" - a
+    with pytest.raises(TypeError, match=r"cannot apply '\*' to a = 6.0 and bool True"):
+        a * True
+    with pytest.raises(ZeroDivisionError, match=r"'/' failed on 0.0 and b = 0.0"):
+        0 / Value(0.0, "b")
+    with pytest.raises(ValueError, match="'exp' takes 1 input, so it has no reflected maker"):
+        node_maker(ops.EXP, reflected=True)
+
+
 def test_a_maker_is_written_once_per_row_and_shows_its_source():
     assert node_maker(ops.MUL) is node_maker(ops.MUL)
     source = node_maker(ops.MUL).source
