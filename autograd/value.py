@@ -441,6 +441,7 @@ def _checked_node(op, parents, inputs, out, recording):
 
 _MAKER_TEMPLATE = """\
 def make_node({signature}):
+    {docstring!r}
 {operand}    {data}
     try:
         out = {forward}
@@ -500,7 +501,7 @@ def node_maker(op, reflected=False):
             int or a float, naming the op and the other operand.
 
     >>> from autograd import ops
-    >>> print(node_maker(ops.MUL).source.splitlines()[6])
+    >>> print(node_maker(ops.MUL).source.splitlines()[7])
             out = x * y
     """
     known = _makers.get((id(op), reflected))
@@ -530,8 +531,12 @@ def node_maker(op, reflected=False):
         # operator (2 - a calls a.__rsub__(2)) the left one, which comes second.
         this, other = ("b", "a") if reflected else ("a", "b")
         operand, signature = _OPERAND_TEMPLATE.format(other=other, this=this), (this, other)
+    docstring = (f"The node {op.formula_text(list(parents), 'out')} from its parent{'s' * (op.arity > 1)}, "
+                 f"written from the row '{op}' of ops.py by node_maker.")
+    if op.arity == 2:
+        docstring += f" {other} may be an int or float, which becomes a constant leaf."
     source = _MAKER_TEMPLATE.format(
-        signature=", ".join(signature), operand=operand, parents=", ".join(parents),
+        docstring=docstring, signature=", ".join(signature), operand=operand, parents=", ".join(parents),
         inputs=", ".join(inputs), forward=forward, local_grads=local_grads,
         data="\n    ".join(f"{x} = {a}.data" for a, x in zip(parents, inputs)))
     # A traceback through a maker shows this file name, inside the engine's
