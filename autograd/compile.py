@@ -61,7 +61,7 @@ import time
 from . import ops
 from .graph import topological_order
 from .grad_mode import is_grad_enabled
-from .value import CONSTANT, Value
+from .value import CONSTANT, Value, sum_values
 
 __all__ = ["compile_step", "CompiledStep", "RecordingError", "GuardFailed"]
 
@@ -343,7 +343,8 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
 
     # The nodes that differ from sample to sample (arrays in NumPy mode); the
     # others depend on the parameters and constants alone.
-    per_sample = set(input_names)
+    # (An input the loss does not use is no node of the graph.)
+    per_sample = {node for node in input_names if node in in_graph}
     for node in order:
         if any(parent in per_sample for parent in node.parents):
             per_sample.add(node)
@@ -527,9 +528,21 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
     start_of_backward = len(lines)
 
     def add_to(target, contribution, inner=indent):
-        """``target = contribution`` the first time, ``+=`` after (target: a node or a _Matrix)."""
+        """``target = contribution`` the first time, then add to it (target: a node or a _Matrix).
+
+        Python's floats are added with ``+=``.  NumPy's ``+=`` would change an
+        array in place, and another name may hold the same array: after
+        ``g_u = g_v`` (a local derivative of 1) or ``g_a = g_A1[0]`` (a row of
+        a matrix), ``g_u += …`` would change g_v too.  So arrays are added
+        into a new one, ``g_u = g_u + …``.
+        """
         name = f"g_{target.name}" if isinstance(target, _Matrix) else f"g_{names[target]}"
-        lines.append(f"{inner}{name} {'+=' if target in assigned else '='} {contribution}")
+        if target not in assigned:
+            lines.append(f"{inner}{name} = {contribution}")
+        elif numpy:
+            lines.append(f"{inner}{name} = {name} + {contribution}")
+        else:
+            lines.append(f"{inner}{name} += {contribution}")
         assigned.add(target)
 
     def write_matrix_backward(matrix):
@@ -538,7 +551,8 @@ def _write_program(root, function_name, parameters, input_names, guards, numpy, 
             # the rows that nodes reading members one by one sent back
             rows = [f"g_{names[member]}" if member in assigned else "0.0 * ones"
                     for member in matrix.members]
-            adds = "+=" if matrix in assigned else "="
+            # a new array, not +=: see add_to
+            adds = f"= {upstream} +" if matrix in assigned else "="
             lines.append(_wrapped(f"{indent}{upstream} {adds} np.stack((", rows, ",))"))
             assigned.add(matrix)
         if matrix not in assigned:
@@ -756,7 +770,7 @@ class CompiledStep:
         self.programs = {}
         self._every_parameter = tuple(range(len(self.parameters)))
         self.record_seconds = 0.0
-        self.penalty = None
+        self.penalty, self.penalty_function = None, penalty
         self.shape = None
         self._program_for(tuple(example))
         if penalty is not None:
@@ -825,7 +839,17 @@ class CompiledStep:
                                       "graph would have another shape")
 
     def __call__(self, batch):
-        """Replay the step on ``batch`` (list of samples); return the loss (float), add to each grad."""
+        """Replay the step on ``batch`` (list of samples); return the loss (float), add to each grad.
+
+        Where the replay meets an error (a log of a negative number) or, in
+        NumPy mode, a floating-point exception (an overflow, 0 · inf), the
+        batch is run again on Values, as the eager engine runs it: that run
+        raises the eager engine's own error, naming the op and its operands,
+        or, where the eager engine raises none (it gives inf or nan there),
+        its loss and gradients are the step's.  No gradient is added before
+        the whole batch has been computed, so an error leaves every ``grad``
+        as it was.
+        """
         batch = list(batch)
         if not batch:
             raise ValueError("a compiled step needs at least one sample")
@@ -833,14 +857,29 @@ class CompiledStep:
         for sample in batch:
             self._check_shape(sample)
             groups.setdefault(self._key(sample), []).append(sample)
+        programs = [(self._program_for(samples[0]), samples) for samples in groups.values()]
+        try:
+            if self.numpy:
+                # NumPy warns where Python's math raises; here it raises too.
+                with _numpy().errstate(divide="raise", over="raise", invalid="raise"):
+                    total, grads = self._replay(programs, len(batch))
+            else:
+                total, grads = self._replay(programs, len(batch))
+        except (ValueError, ZeroDivisionError, OverflowError, FloatingPointError) as error:
+            return self._run_on_values(batch, error)
+        for parameter, grad in zip(self.parameters, grads):
+            parameter.grad += grad
+        return total
+
+    def _replay(self, programs, batch_size):
+        """Run each (program, its samples) pair; return (loss, gradient of each parameter)."""
         data = [p.data for p in self.parameters]
-        scale = 1.0 / len(batch)
+        scale = 1.0 / batch_size
         total = 0.0
         # Programs that use the same parameters in the same order (one per
         # class, say) hand their gradients on from one to the next.
         by_layout = {}          # parameters_used -> (their data, their gradients so far)
-        for samples in groups.values():
-            program = self._program_for(samples[0])
+        for program, samples in programs:
             layout = program.parameters_used
             if layout not in by_layout:
                 by_layout[layout] = ([data[position] for position in layout], [0.0] * len(layout))
@@ -862,15 +901,36 @@ class CompiledStep:
             by_layout[layout] = (params, grads)
             total += penalty
         if len(by_layout) == 1 and layout == self._every_parameter:
-            grads = by_layout[layout][1]        # already one per parameter, in order
-        else:
-            grads = [0.0] * len(self.parameters)
-            for layout, (_, layout_grads) in by_layout.items():
-                for position, grad in zip(layout, layout_grads):
-                    grads[position] += grad
-        for parameter, grad in zip(self.parameters, grads):
-            parameter.grad += grad
-        return total
+            return float(total), by_layout[layout][1]     # already one per parameter, in order
+        grads = [0.0] * len(self.parameters)
+        for layout, (_, layout_grads) in by_layout.items():
+            for position, grad in zip(layout, layout_grads):
+                grads[position] += grad
+        return float(total), grads
+
+    def _run_on_values(self, batch, replay_error):
+        """The step on Values, as the eager engine runs it: for a batch whose replay met ``replay_error``.
+
+        Returns the loss (float) and adds the gradients, as a replay does; or
+        raises the eager engine's error, with a note saying where it came from.
+        """
+        started = {id(p): p.grad for p in self.parameters}
+        losses = []
+        try:
+            for sample in batch:
+                call, _, _ = _sample_inputs(self.argument_names, sample, self.static_argnums)
+                losses.append(self.function(*call))
+            loss = sum_values(losses) * (1.0 / len(batch))
+            if self.penalty is not None:
+                loss = loss + self.penalty_function()
+            loss.backward()
+        except (ValueError, ZeroDivisionError, OverflowError) as error:
+            for parameter in self.parameters:       # put back what a part-way pass added
+                parameter.grad = started[id(parameter)]
+            error.add_note(f"(The compiled step's replay of this batch met {replay_error!r}; "
+                           "the batch was run again on Values, which raised this.)")
+            raise
+        return loss.data
 
     def _columns(self, np, samples):
         """The batch as NumPy columns, in the order of the program's unpacking pattern."""

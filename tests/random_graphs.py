@@ -67,12 +67,17 @@ def graph_specs(draw, max_steps=10):
 def build(spec):
     """The graph of a spec: its root (the last node made)."""
     leaves, steps, _ = spec
-    nodes = [Value(x, f"x{i}") for i, x in enumerate(leaves)]
+    return make_nodes([Value(x, f"x{i}") for i, x in enumerate(leaves)], steps)[-1]
+
+
+def make_nodes(leaves, steps):
+    """The nodes a spec's steps make from ``leaves`` (a list of Values), in order."""
+    nodes = list(leaves)
     for op, picks in steps:
         arity, make = BUILDERS[op]
         operands = [nodes[-1 - pick % len(nodes)] for pick in picks[:arity or len(picks)]]
         nodes.append(make(operands) if arity is None else make(*operands))
-    return nodes[-1]
+    return nodes[len(leaves):]
 
 
 def same(x, y):

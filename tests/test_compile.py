@@ -7,13 +7,16 @@ import sys
 import warnings
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nn
-from autograd import OPS, Value, ops, weighted_sum
+from autograd import OPS, Value, minimum, ops, sum_values, weighted_sum
 from autograd.value import node_maker
 from autograd.compile import CompiledStep, GuardFailed, RecordingError, compile_step
 from demos.digits import load_digits_split
 from demos.moons import load_moons
+from random_graphs import graph_specs, make_nodes
 
 ALPHA = 1e-4
 STEPS = 10
@@ -420,3 +423,124 @@ def test_a_neuron_that_was_off_passes_on_nan_from_an_infinite_input_as_eager_doe
             assert step([(sample,)]) == eager.data == 0.0
         assert [struct.pack("<d", p.grad) for p in [*w, b]] == \
             [struct.pack("<d", g) for g in expected]
+
+
+# --- any graph: the replay computes what the eager engine computes, or raises its error ----
+
+def _eager_step(loss_of, parameters, batch):
+    """(loss, gradients) of the batch's mean loss on Values, or the error the eager engine raises."""
+    for parameter in parameters:
+        parameter.grad = 0.0
+    try:
+        loss = sum_values([loss_of(*sample) for sample in batch]) * (1.0 / len(batch))
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        return error
+    loss.backward()
+    return loss.data, [parameter.grad for parameter in parameters]
+
+
+def _close(x, y):
+    if math.isnan(x) or math.isnan(y):
+        return math.isnan(x) and math.isnan(y)
+    return x == y or abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=graph_specs(), samples=st.lists(st.floats(-2.5, 2.5), min_size=1, max_size=3),
+       numpy=st.booleans())
+def test_the_replay_of_any_graph_equals_eager_or_raises_its_error(spec, samples, numpy):
+    # Every row of the table, shared subexpressions, data-dependent ops (relu,
+    # max, abs): the first leaf is the sample's input, the others parameters.
+    # The loss sums every node made, so each one is computed in both engines.
+    if numpy:
+        pytest.importorskip("numpy")
+    leaves, steps, _ = spec
+    parameters = [Value(x, f"p{i}") for i, x in enumerate(leaves)]
+
+    def loss_of(x):
+        return sum_values(make_nodes([x, *parameters], steps))
+
+    batch = [(x,) for x in samples]
+    expected = _eager_step(lambda x: loss_of(Value(x)), parameters, batch)
+    for parameter in parameters:
+        parameter.grad = 0.0
+    try:
+        step = compile_step(loss_of, parameters, batch[0], numpy=numpy)
+    except RecordingError as error:
+        assert numpy and "'**' has no NumPy form" in str(error)
+        return
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        # Recording runs the function on the first sample, as eager does.
+        assert isinstance(expected, Exception)
+        return
+    if isinstance(expected, Exception):
+        with pytest.raises(type(expected)) as raised:
+            step(batch)
+        assert str(raised.value) == str(expected)
+        assert all(parameter.grad == 0.0 for parameter in parameters)     # nothing half-added
+        return
+    loss = step(batch)
+    assert _close(loss, expected[0])
+    assert all(_close(ours, theirs) for ours, theirs in
+               zip([parameter.grad for parameter in parameters], expected[1])), \
+        ([parameter.grad for parameter in parameters], expected[1])
+
+
+@pytest.mark.parametrize("numpy", [False, True], ids=["python", "numpy"])
+def test_a_gradient_handed_on_unchanged_is_not_added_to_twice(numpy):
+    # d/dn3 = d/dn5 twice over (n5 sums n3 twice): the NumPy replay once wrote
+    # g_n3 = g_n5; g_n3 += g_n5, and NumPy's += doubled g_n5 in place as well,
+    # so p0 and p1, whose edges read g_n5 later, got 2 and 6.27 for 1 and 5.27.
+    if numpy:
+        pytest.importorskip("numpy")
+    p0, p1, p2 = Value(1e-4, "p0"), Value(-0.99999, "p1"), Value(2.134770200498136, "p2")
+
+    def loss_of(x):
+        product = p2 * p1
+        return minimum(p0, sum_values([product, p0, x, p1, product]))
+
+    batch = [(-0.5,), (-2.15,)]
+    expected = _eager_step(lambda x: loss_of(Value(x)), [p0, p1, p2], batch)
+    for parameter in (p0, p1, p2):
+        parameter.grad = 0.0
+    step = compile_step(loss_of, [p0, p1, p2], batch[0], numpy=numpy)
+    assert step(batch) == pytest.approx(expected[0], rel=1e-12)
+    assert [p0.grad, p1.grad, p2.grad] == pytest.approx(expected[1], rel=1e-12)
+    assert expected[1][:2] == pytest.approx([1.0, 5.2695404])
+
+
+@pytest.mark.parametrize("numpy", [False, True], ids=["python", "numpy"])
+def test_a_loss_that_does_not_read_the_sample_replays(numpy):
+    if numpy:
+        pytest.importorskip("numpy")
+    p = Value(3.0, "p")
+    step = compile_step(lambda x: p * p, [p], (1.0,), numpy=numpy)
+    assert step([(1.0,), (2.0,), (5.0,)]) == 9.0 and p.grad == 6.0
+
+
+@pytest.mark.parametrize("numpy", [False, True], ids=["python", "numpy"])
+def test_an_error_in_a_replay_is_the_eager_engines_error_and_adds_nothing(numpy):
+    # log of a negative number: NumPy would give nan with a warning; the
+    # replay raises what backward()'s forward pass raises, naming op and operand.
+    if numpy:
+        pytest.importorskip("numpy")
+    w = Value(1.0, "w")
+    step = compile_step(lambda x: (w * x).log(), [w], (2.0,), numpy=numpy)
+    w.grad = 0.25
+    with pytest.raises(ValueError, match=r"^'log' failed on -3\.0: the log is only defined") as raised:
+        step([(2.0,), (-3.0,)])
+    assert w.grad == 0.25
+    assert "run again on Values" in raised.value.__notes__[0]
+
+
+@pytest.mark.parametrize("numpy", [False, True], ids=["python", "numpy"])
+def test_where_eager_overflows_to_inf_without_an_error_the_replay_does_too(numpy):
+    # Python's float product overflows to inf silently; NumPy's raises here,
+    # and the batch is run again on Values: the loss and gradients are eager's.
+    if numpy:
+        pytest.importorskip("numpy")
+    w = Value(1e200, "w")
+    step = compile_step(lambda x: w * x * 1e200, [w], (1.0,), numpy=numpy)
+    w.grad = 0.0
+    assert step([(1.0,), (2.0,)]) == math.inf
+    assert w.grad == pytest.approx(1.5e200)
