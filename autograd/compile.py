@@ -757,6 +757,9 @@ class CompiledStep:
         GuardFailed: if a sample's lists have another length than the recorded
             one, or a comparison made while recording comes out differently.
         RecordingError: if a new static argument value needs a recording that fails.
+        ValueError, ZeroDivisionError, OverflowError: where the eager engine
+            raises one on a sample (a log of a negative number), the same
+            error, naming the op and its operands; no gradient is added then.
     """
 
     def __init__(self, function, parameters, example, static_argnums, penalty, numpy, name):
