@@ -461,7 +461,8 @@ def test_the_replay_of_any_graph_equals_eager_or_raises_its_error(spec, samples,
         return sum_values(make_nodes([x, *parameters], steps))
 
     batch = [(x,) for x in samples]
-    expected = _eager_step(lambda x: loss_of(Value(x)), parameters, batch)
+    # The input is named as the replay names it, after the function's argument.
+    expected = _eager_step(lambda x: loss_of(Value(x, "x")), parameters, batch)
     for parameter in parameters:
         parameter.grad = 0.0
     try:
