@@ -601,6 +601,10 @@ def relu_with(grad_at_zero):
               array_code=expressions(
                   "np.where({0} > 0, {0}, np.where({0} <= 0, 0.0, {0}))",
                   (f"np.where({{0}} > 0, 1.0, np.where({{0}} == 0, {grad_at_zero!r}, 0.0))",)),
+              # torch.relu's derivative at 0 is 0; the added term is 0 everywhere
+              # and its derivative is grad_at_zero at 0 only (the mask is a constant)
+              torch_code=torch_template(
+                  f"torch.relu({{0}}) + {grad_at_zero!r} * ({{0}} == 0).to({{0}}.dtype) * {{0}}"),
               # For SymPy, the branch at exactly 0 is grad_at_zero·x: its value there is
               # max(0, 0) = 0 and its derivative is the chosen subgradient.
               sympy=lambda sp, x: sp.Piecewise((x, x > 0), (0, x < 0),
