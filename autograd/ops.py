@@ -133,6 +133,11 @@ class Op(str):
             derives the local derivatives itself), for
             ``autograd.torch_bridge.to_torch_code``.  :func:`torch_template`
             makes one from a template.
+        torch_module: for a one-input row a network can use as its
+            activation, ``torch_module(torch) -> torch.nn.Module`` that
+            computes the same numbers and local derivatives in float64
+            (``model.to_torch()`` puts it after the layer's ``Linear``);
+            ``None`` when no ``torch.nn`` module does.
         gate: the op's pattern in the backward pass, one of :data:`GATES`
             (``"distributes"``, ``"swaps"``, ``"routes"``), or ``None`` when
             it has none of them; step sentences and the quiz name it.
@@ -174,7 +179,8 @@ class Op(str):
 
     def __new__(cls, name, forward, local_grads, formula, derivatives, arity, *,
                 notation="call", symbol=None, rule_of_slot=None, gate=None, code=None,
-                array_code=None, torch_code=None, grouped=None, layer=None, sympy=None):
+                array_code=None, torch_code=None, torch_module=None, grouped=None, layer=None,
+                sympy=None):
         if notation not in NOTATIONS:
             raise ValueError(f"Op {name!r}: notation must be one of {NOTATIONS}, got {notation!r}")
         if gate is not None and gate not in GATES:
@@ -191,6 +197,7 @@ class Op(str):
         op.code = code
         op.array_code = array_code
         op.torch_code = torch_code
+        op.torch_module = torch_module
         op.gate = gate
         op.grouped = grouped
         op.layer = layer
@@ -520,6 +527,7 @@ def _tanh_grads(x, out): return (1.0 - out * out,)
 TANH = Op("tanh", _tanh, _tanh_grads, "{out} = tanh {0}", ("∂{out}/∂{0} = 1 − tanh²({0})",), 1,
           array_code=expressions("np.tanh({0})", ("1.0 - {out} * {out}",)),
           torch_code=torch_template("torch.tanh({0})"),
+          torch_module=lambda torch: torch.nn.Tanh(),
           sympy=lambda sp, x: sp.tanh(x))
 
 
@@ -536,6 +544,7 @@ SIGMOID = Op("sigmoid", _sigmoid, _sigmoid_grads, "{out} = σ({0}) = 1/(1 + e^�
              # e^-x may overflow to inf for x < -709 (NumPy warns): 1/(1 + inf) is still 0.
              array_code=expressions("1.0 / (1.0 + np.exp(-{0}))", ("{out} * (1.0 - {out})",)),
              torch_code=torch_template("torch.sigmoid({0})"),
+             torch_module=lambda torch: torch.nn.Sigmoid(),
              sympy=lambda sp, x: 1 / (1 + sp.exp(-x)))
 
 
@@ -564,6 +573,7 @@ RELU = Op("relu", _relu, _relu_grads, "{out} = max(0, {0})",
                                  ("np.where({0} > 0, 1.0, np.where({0} <= 0, 0.0, np.nan))",)),
           # torch.relu's derivative at 0 is 0 too
           torch_code=torch_template("torch.relu({0})"),
+          torch_module=lambda torch: torch.nn.ReLU(),
           sympy=lambda sp, x: sp.Piecewise((x, x > 0), (0, True)))
 
 
@@ -623,6 +633,9 @@ SOFTPLUS = Op("softplus", _softplus, _softplus_grads, "{out} = ln(1 + e^{0})",
               array_code=expressions("np.maximum({0}, 0.0) + np.log1p(np.exp(-np.abs({0})))",
                                      ("1.0 / (1.0 + np.exp(-{0}))",)),
               torch_code=torch_template("torch.logaddexp({0}, torch.zeros_like({0}))"),
+              # torch's Softplus returns x above its threshold; above 37, x is what
+              # x + ln(1 + e^-x) rounds to in float64, so 40 leaves no difference
+              torch_module=lambda torch: torch.nn.Softplus(beta=1.0, threshold=40.0),
               sympy=lambda sp, x: sp.log(1 + sp.exp(x)))
 
 
@@ -742,6 +755,7 @@ def leaky_relu_with(slope):
                                       f"{slope!r}, np.nan))",)),
               # PyTorch's derivative at 0 is the slope too
               torch_code=torch_template(f"torch.nn.functional.leaky_relu({{0}}, {slope!r})"),
+              torch_module=lambda torch: torch.nn.LeakyReLU(slope),
               sympy=lambda sp, x: sp.Piecewise((x, x > 0), (sp.Rational(slope) * x, True)))
 
 

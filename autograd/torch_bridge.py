@@ -14,6 +14,7 @@ it is missing (``pip install 'chainrule[torch]'``).
   each written from the op's row of the table (``Op.torch_code``).
 """
 
+from . import ops
 from .compile import _identifier
 from .graph import topological_order
 from .value import CONSTANT
@@ -21,10 +22,13 @@ from .value import CONSTANT
 __all__ = ["mlp_to_torch", "mlp_from_torch", "to_torch_code", "TORCH_ACTIVATIONS"]
 
 TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid",
-                     "leaky_relu": "LeakyReLU"}
+                     "leaky_relu": "LeakyReLU", "softplus": "Softplus"}
 """chainrule's activation names and the ``torch.nn`` modules that compute the same function.
 
-``leaky_relu`` is chainrule's slope 0.01, PyTorch's default; ``linear`` has no module."""
+``model.to_torch()`` makes each from its row's ``torch_module`` (``ops.py``),
+which also covers a leaky ReLU of another slope (``ops.leaky_relu_with(0.1)``);
+``linear`` has no module; ``step``, and ``ops.relu_with(0.5)``, whose
+derivative at 0 is not PyTorch's 0, have none that computes the same numbers."""
 
 
 def _torch():
@@ -41,7 +45,8 @@ def mlp_to_torch(model):
 
     Layer l becomes ``Linear(n_inputs, n_outputs)`` whose ``weight[j, i]`` is
     w[l]_i+1,j+1 and ``bias[j]`` is b[l]_j+1, followed by its activation's
-    module (none for ``"linear"``).
+    module (none for ``"linear"``), made from the activation's row of the
+    table (``Op.torch_module``): its outputs and gradients equal chainrule's.
 
     Args:
         model: an ``nn.MLP``.
@@ -50,11 +55,24 @@ def mlp_to_torch(model):
         torch.nn.Sequential.
 
     Raises:
+        ValueError: for an activation no ``torch.nn`` module computes exactly
+            (``step``, ``ops.relu_with(0.5)``, ``ops.EXP``), naming the layer
+            and the activation, before PyTorch is imported.
         ModuleNotFoundError: without PyTorch.
     """
+    rules = []
+    for number, layer in enumerate(model.layers, start=1):
+        rule = layer.neurons[0].activation_rule
+        if rule is not None and rule.torch_module is None:
+            raise ValueError(
+                f"to_torch: layer {number}'s activation {str(rule)!r} "
+                f"({rule.rule_text(0, ['z'], 'a')}) has no torch.nn module that computes the "
+                f"same numbers; the activations that have one: {', '.join(TORCH_ACTIVATIONS)} "
+                f"(or ops.leaky_relu_with(slope))")
+        rules.append(rule)
     torch = _torch()
     modules = []
-    for layer in model.layers:
+    for layer, rule in zip(model.layers, rules):
         linear = torch.nn.Linear(layer.n_inputs, layer.n_outputs, dtype=torch.float64)
         with torch.no_grad():
             linear.weight.copy_(torch.tensor([[w.data for w in neuron.w] for neuron in layer.neurons],
@@ -62,10 +80,22 @@ def mlp_to_torch(model):
             linear.bias.copy_(torch.tensor([neuron.b.data for neuron in layer.neurons],
                                            dtype=torch.float64))
         modules.append(linear)
-        activation = layer.neurons[0].activation_name
-        if activation != "linear":
-            modules.append(getattr(torch.nn, TORCH_ACTIVATIONS[activation])())
+        if rule is not None:
+            modules.append(rule.torch_module(torch))
     return torch.nn.Sequential(*modules)
+
+
+def _activation_of(child, torch):
+    """The activation (a name, or a row of the table) that computes what the torch module does, or None."""
+    kind = type(child).__name__
+    if kind == "LeakyReLU":
+        # another slope is a row of its own, as nn's activation argument takes it
+        slope = child.negative_slope
+        return "leaky_relu" if slope == 0.01 else ops.leaky_relu_with(float(slope))
+    if kind == "Softplus" and child.beta != 1.0:
+        return None
+    by_class = {module_name: name for name, module_name in TORCH_ACTIVATIONS.items()}
+    return by_class.get(kind)
 
 
 def mlp_from_torch(module):
@@ -73,24 +103,27 @@ def mlp_from_torch(module):
 
     Args:
         module: ``torch.nn.Sequential`` of ``Linear`` layers, each optionally
-            followed by one of ReLU, Tanh, Sigmoid, LeakyReLU (slope 0.01); the
-            hidden layers share one activation.
+            followed by one of ReLU, Tanh, Sigmoid, LeakyReLU (of any slope:
+            other than 0.01 it becomes ``ops.leaky_relu_with(slope)``) or
+            Softplus of beta 1; the hidden layers share one activation.
+            (PyTorch's Softplus returns x above its threshold, 20 by default,
+            where chainrule's adds ln(1 + e^-x): under 3e-9, and nothing in
+            float64 above 37.)
 
     Returns:
         nn.MLP.
 
     Raises:
-        ValueError: for another module, a LeakyReLU of another slope, hidden
+        ValueError: for another module (a Softplus of another beta), hidden
             layers with different activations, or a layer whose inputs do not
             match the previous layer's outputs.
         ModuleNotFoundError: without PyTorch.
     """
     torch = _torch()
     from nn import MLP
-    by_class = {module_name: name for name, module_name in TORCH_ACTIVATIONS.items()}
     linears, activations = [], []
     for index, child in enumerate(module):
-        kind = type(child).__name__
+        activation = _activation_of(child, torch)
         if isinstance(child, torch.nn.Linear):
             if linears and child.in_features != linears[-1].out_features:
                 raise ValueError(f"MLP.from_torch: layer {index} ({child}) takes "
@@ -101,22 +134,22 @@ def mlp_from_torch(module):
                                  "chainrule's neurons all have one")
             linears.append(child)
             activations.append("linear")
-        elif kind in by_class and linears and activations[-1] == "linear":
-            if kind == "LeakyReLU" and child.negative_slope != 0.01:
-                raise ValueError(f"MLP.from_torch: LeakyReLU({child.negative_slope}) at {index}; "
-                                 "chainrule's layers use the slope 0.01")
-            activations[-1] = by_class[kind]
+        elif activation is not None and linears and activations[-1] == "linear":
+            activations[-1] = activation
         else:
             raise ValueError(f"MLP.from_torch: module {index} ({child}) is not a Linear layer or "
-                             f"one activation after a Linear layer ({', '.join(by_class)})")
+                             f"one activation after a Linear layer "
+                             f"({', '.join(TORCH_ACTIVATIONS.values())}; Softplus of beta 1)")
     if not linears:
         raise ValueError("MLP.from_torch: the module has no Linear layer")
-    hidden = set(activations[:-1])
+    # A row equals its name as a str (leaky_relu_with(0.1) == "leaky_relu"):
+    # the formula, which holds the slope, tells two rows apart.
+    hidden = {(a.formula if isinstance(a, ops.Op) else a): a for a in activations[:-1]}
     if len(hidden) > 1:
         raise ValueError(f"MLP.from_torch: the hidden layers use different activations "
                          f"{sorted(hidden)}; an MLP has one")
     model = MLP(linears[0].in_features, [linear.out_features for linear in linears],
-                activation=hidden.pop() if hidden else "relu", output_activation=activations[-1])
+                activation=next(iter(hidden.values()), "relu"), output_activation=activations[-1])
     for layer, linear in zip(model.layers, linears):
         weight = linear.weight.detach().to(torch.float64).tolist()
         bias = linear.bias.detach().to(torch.float64).tolist()

@@ -299,6 +299,8 @@ class MLP(Module):
             torch.nn.Sequential of Linear layers and activation modules.
 
         Raises:
+            ValueError: for an activation no ``torch.nn`` module computes
+                exactly (``"step"``, ``ops.relu_with(0.5)``), naming the layer.
             ModuleNotFoundError: without PyTorch.
         """
         from autograd.torch_bridge import mlp_to_torch

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import nn
-from autograd import Value, maximum, sum_values, topological_order, weighted_sum
+from autograd import Value, maximum, ops, sum_values, topological_order, weighted_sum
 from autograd.views.cli import main as cli_main
 from autograd.torch_bridge import mlp_from_torch, to_torch_code
 from random_graphs import build, graph_specs
@@ -18,19 +18,22 @@ from random_graphs import build, graph_specs
 torch = pytest.importorskip("torch")
 
 
-def _inputs(n_inputs, count, seed=0):
+def _inputs(n_inputs, count, seed=0, scale=2.0):
     rng = random.Random(seed)
-    return [[rng.uniform(-2, 2) for _ in range(n_inputs)] for _ in range(count)]
+    return [[rng.uniform(-scale, scale) for _ in range(n_inputs)] for _ in range(count)]
 
 
-@pytest.mark.parametrize("activation, output_activation", [
-    ("relu", "linear"), ("tanh", "sigmoid"), ("sigmoid", "linear"), ("leaky_relu", "tanh")])
-def test_to_torch_outputs_and_gradients_equal_chainrules(activation, output_activation):
+@pytest.mark.parametrize("activation, output_activation, scale", [
+    ("relu", "linear", 2), ("tanh", "sigmoid", 2), ("sigmoid", "linear", 2),
+    ("leaky_relu", "tanh", 2), (ops.leaky_relu_with(0.1), "linear", 2),
+    # inputs up to 200: weighted sums beyond 20, where torch's default Softplus turns linear
+    ("softplus", "softplus", 200)], ids=str)
+def test_to_torch_outputs_and_gradients_equal_chainrules(activation, output_activation, scale):
     model = nn.MLP(3, [5, 4, 2], activation=activation, output_activation=output_activation,
                    seed=7)
     module = model.to_torch()
     assert isinstance(module, torch.nn.Sequential)
-    inputs = _inputs(3, 6)
+    inputs = _inputs(3, 6, scale=scale)
 
     outputs = [model(x) for x in inputs]
     loss = sum_values([o * o for row in outputs for o in row])
@@ -72,14 +75,37 @@ def test_from_torch_reads_a_module_made_in_pytorch():
 @pytest.mark.parametrize("module, message", [
     (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Dropout()), "is not a Linear"),
     (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(4, 1)), "takes 4 inputs"),
-    (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.LeakyReLU(0.2),
-                                 torch.nn.Linear(3, 1)), "slope 0.01"),
+    (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Softplus(beta=2.0),
+                                 torch.nn.Linear(3, 1)), "is not a Linear layer or one activation"),
     (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 3),
                                  torch.nn.Tanh(), torch.nn.Linear(3, 1)), "different activations"),
+    # a row equals its name as a str: the slopes still tell them apart
+    (lambda: torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.LeakyReLU(), torch.nn.Linear(3, 3),
+                                 torch.nn.LeakyReLU(0.1), torch.nn.Linear(3, 1)),
+     "different activations"),
 ])
 def test_from_torch_refuses_what_an_mlp_cannot_hold(module, message):
     with pytest.raises(ValueError, match=message):
         mlp_from_torch(module())
+
+
+def test_from_torch_takes_a_leaky_relu_of_any_slope_and_a_softplus():
+    module = torch.nn.Sequential(torch.nn.Linear(2, 3, dtype=torch.float64), torch.nn.LeakyReLU(0.2),
+                                 torch.nn.Linear(3, 2, dtype=torch.float64), torch.nn.Softplus())
+    model = mlp_from_torch(module)
+    assert model.activation is ops.leaky_relu_with(0.2) and model.output_activation == "softplus"
+    x = [-1.5, 0.25]
+    expected = module(torch.tensor([x], dtype=torch.float64))[0].tolist()
+    assert [o.data for o in model(x)] == pytest.approx(expected, abs=1e-12)
+    back = model.to_torch()
+    assert back[1].negative_slope == 0.2 and back[3].threshold == 40.0
+
+
+@pytest.mark.parametrize("activation", ["step", ops.relu_with(0.5), ops.EXP], ids=str)
+def test_to_torch_refuses_an_activation_no_module_computes(activation):
+    model = nn.MLP(2, [3, 1], activation=activation, seed=1)
+    with pytest.raises(ValueError, match=rf"to_torch: layer 1's activation '{activation}' \(∂a/∂z = "):
+        model.to_torch()
 
 
 def _graph():
