@@ -1,6 +1,7 @@
 """Compiled replay equals eager execution: losses and parameters over 10 training steps, guards, the listing."""
 
 import math
+import random
 import re
 import struct
 import sys
@@ -545,3 +546,45 @@ def test_where_eager_overflows_to_inf_without_an_error_the_replay_does_too(numpy
     w.grad = 0.0
     assert step([(1.0,), (2.0,)]) == math.inf
     assert w.grad == pytest.approx(1.5e200)
+
+
+ACTIVATIONS = ["relu", "tanh", "sigmoid", "leaky_relu", "softplus", "linear",
+               ops.leaky_relu_with(0.1), ops.relu_with(0.5)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n_inputs=st.integers(1, 4), sizes=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+       activation=st.sampled_from(ACTIVATIONS), output_activation=st.sampled_from(ACTIVATIONS),
+       loss=st.sampled_from(["mse", "cross_entropy", "hinge"]), seed=st.integers(0, 10),
+       batch_size=st.integers(1, 5), numpy=st.booleans(), zeros=st.booleans())
+def test_the_replay_of_any_mlp_equals_eager(n_inputs, sizes, activation, output_activation, loss,
+                                            seed, batch_size, numpy, zeros):
+    # Any shape and activation (NumPy mode writes each layer as a matrix), inputs
+    # of exactly 0 at times (the kinks), and the three losses of the demos.
+    if numpy:
+        pytest.importorskip("numpy")
+    generator = random.Random(seed)
+    model = nn.MLP(n_inputs, sizes, activation=activation, output_activation=output_activation,
+                   seed=seed)
+    inputs = [[0.0 if zeros and generator.random() < 0.5 else generator.uniform(-2, 2)
+               for _ in range(n_inputs)] for _ in range(batch_size)]
+    classes = [generator.randrange(sizes[-1]) for _ in range(batch_size)]
+
+    def loss_of(x, y):
+        outputs = model(x)
+        if loss == "mse":
+            return nn.mse(outputs, [1.0] * len(outputs))
+        if loss == "cross_entropy":
+            return nn.cross_entropy([outputs], [y])
+        return (1 - outputs[0]).relu()
+
+    batch = list(zip(inputs, classes))
+    model.zero_grad()
+    eager = sum_values([loss_of([Value(v) for v in x], y) for x, y in batch]) * (1.0 / batch_size)
+    eager.backward()
+    expected = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    step = compile_step(loss_of, model.parameters(), batch[0], numpy=numpy,
+                        static_argnums=(1,) if loss == "cross_entropy" else ())
+    assert _close(step(batch), eager.data)
+    assert all(_close(ours.grad, theirs) for ours, theirs in zip(model.parameters(), expected))
