@@ -861,12 +861,11 @@ class CompiledStep:
             self._check_shape(sample)
             groups.setdefault(self._key(sample), []).append(sample)
         programs = [(self._program_for(samples[0]), samples) for samples in groups.values()]
+        # NumPy warns where Python's math raises; here it raises too.
+        raising = (_numpy().errstate(divide="raise", over="raise", invalid="raise") if self.numpy
+                   else contextlib.nullcontext())
         try:
-            if self.numpy:
-                # NumPy warns where Python's math raises; here it raises too.
-                with _numpy().errstate(divide="raise", over="raise", invalid="raise"):
-                    total, grads = self._replay(programs, len(batch))
-            else:
+            with raising:
                 total, grads = self._replay(programs, len(batch))
         except (ValueError, ZeroDivisionError, OverflowError, FloatingPointError) as error:
             return self._run_on_values(batch, error)
@@ -924,7 +923,7 @@ class CompiledStep:
                 call, _, _ = _sample_inputs(self.argument_names, sample, self.static_argnums)
                 losses.append(self.function(*call))
             loss = sum_values(losses) * (1.0 / len(batch))
-            if self.penalty is not None:
+            if self.penalty_function is not None:
                 loss = loss + self.penalty_function()
             loss.backward()
         except (ValueError, ZeroDivisionError, OverflowError) as error:

@@ -52,7 +52,7 @@ def topological_order(root):
                     first, second = grandparents
                     waiting = first not in visited or second not in visited
                 else:
-                    waiting = how_many == 1 or (how_many and not all_seen(grandparents))
+                    waiting = how_many == 1 or (how_many > 2 and not all_seen(grandparents))
                 if waiting:
                     push_node(parent)
                     push_parents(iter(grandparents))

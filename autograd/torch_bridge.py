@@ -85,7 +85,7 @@ def mlp_to_torch(model):
     return torch.nn.Sequential(*modules)
 
 
-def _activation_of(child, torch):
+def _activation_of(child):
     """The activation (a name, or a row of the table) that computes what the torch module does, or None."""
     kind = type(child).__name__
     if kind == "LeakyReLU":
@@ -123,7 +123,7 @@ def mlp_from_torch(module):
     from nn import MLP
     linears, activations = [], []
     for index, child in enumerate(module):
-        activation = _activation_of(child, torch)
+        activation = _activation_of(child)
         if isinstance(child, torch.nn.Linear):
             if linears and child.in_features != linears[-1].out_features:
                 raise ValueError(f"MLP.from_torch: layer {index} ({child}) takes "

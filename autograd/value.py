@@ -526,18 +526,18 @@ def node_maker(op, reflected=False):
         forward = f"forward({', '.join(inputs)})"
         local_grads = f"local_grads({', '.join(inputs)}, out)"
     operand, signature = "", parents
+    docstring = (f"The node {op.formula_text(list(parents), 'out')} from its "
+                 f"parent{'s' * (op.arity > 1)}, written from the row '{op}' of ops.py by "
+                 f"node_maker.")
     if op.arity == 2:
         # The operand that may be a number: the right one, or for a reflected
         # operator (2 - a calls a.__rsub__(2)) the left one, which comes second.
         this, other = ("b", "a") if reflected else ("a", "b")
         operand, signature = _OPERAND_TEMPLATE.format(other=other, this=this), (this, other)
-    docstring = (f"The node {op.formula_text(list(parents), 'out')} from its parent{'s' * (op.arity > 1)}, "
-                 f"written from the row '{op}' of ops.py by node_maker.")
-    if op.arity == 2:
         docstring += f" {other} may be an int or float, which becomes a constant leaf."
     source = _MAKER_TEMPLATE.format(
-        docstring=docstring, signature=", ".join(signature), operand=operand, parents=", ".join(parents),
-        inputs=", ".join(inputs), forward=forward, local_grads=local_grads,
+        docstring=docstring, signature=", ".join(signature), operand=operand,
+        parents=", ".join(parents), inputs=", ".join(inputs), forward=forward, local_grads=local_grads,
         data="\n    ".join(f"{x} = {a}.data" for a, x in zip(parents, inputs)))
     # A traceback through a maker shows this file name, inside the engine's
     # folder (so detect_anomaly() looks past it for the user's line), and
